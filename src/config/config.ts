@@ -1,0 +1,111 @@
+// The gateway's static configuration: read from the environment once, validated, frozen.
+// Dynamic state (windows, components, bypass links) lives in PostgreSQL, never here.
+
+import os from 'node:os';
+import path from 'node:path';
+import proxyAddr from 'proxy-addr';
+import type ipaddr from 'ipaddr.js';
+import { ConfigError } from '../errors.js';
+import * as read from './parse.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const ACCESS_LOG_MODES = ['off', 'gateway', 'all'] as const;
+
+export interface Config {
+  /** Where forwarded traffic goes. Only `undefined` for commands that never forward (the CLI). */
+  upstreamUrl: URL | undefined;
+  host: string;
+  port: number;
+  /** A postgres:// URL, or undefined for the embedded server kept in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  statusPath: string;
+  adminPath: string;
+  siteName: string;
+  supportEmail: string | undefined;
+  /** The public address of the gateway, used in links it prints or returns (bypass links, status_url). */
+  publicUrl: URL | undefined;
+  /** Decides which peers may set X-Forwarded-For; see client-address.ts. */
+  trustProxy: (addr: string, hop: number) => boolean;
+  trustedProxies: string[];
+  bypassCidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][];
+  allowedPaths: string[];
+  logLevel: (typeof LOG_LEVELS)[number];
+  accessLog: (typeof ACCESS_LOG_MODES)[number];
+  upstreamTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  snapshotReloadMs: number;
+  workers: number;
+}
+
+const SECOND = 1000;
+const HOUR = 3600 * SECOND;
+
+function trustedProxies(env: read.Env): { list: string[]; trust: Config['trustProxy'] } {
+  const list = read.list(env, 'TRUSTED_PROXIES');
+  try {
+    return { list, trust: proxyAddr.compile(list) };
+  } catch (err) {
+    return read.invalidSetting('TRUSTED_PROXIES', list.join(','), `IP addresses, CIDR ranges or the words loopback, linklocal, uniquelocal (${(err as Error).message})`);
+  }
+}
+
+function workers(env: read.Env): number {
+  const raw = read.text(env, 'WORKERS');
+  if (raw === undefined || raw.toLowerCase() === 'auto') return os.availableParallelism();
+  return read.integer(env, 'WORKERS', 1, 1, 64);
+}
+
+function checkReservedPaths(statusPath: string, adminPath: string): void {
+  const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+  if (overlaps(statusPath, adminPath)) {
+    throw new ConfigError(`STATUS_PATH=${statusPath} and ADMIN_PATH=${adminPath} overlap: give each its own path`);
+  }
+  for (const [name, value] of [['STATUS_PATH', statusPath], ['ADMIN_PATH', adminPath]] as const) {
+    if (overlaps(value, '/_gateway')) throw new ConfigError(`${name}=${value} is invalid: /_gateway is reserved for the gateway itself`);
+  }
+}
+
+export function loadConfig(env: read.Env = process.env): Readonly<Config> {
+  const statusPath = read.pathPrefix(env, 'STATUS_PATH', '/status');
+  const adminPath = read.pathPrefix(env, 'ADMIN_PATH', '/admin');
+  checkReservedPaths(statusPath, adminPath);
+  const proxies = trustedProxies(env);
+  const allowedPaths = read.list(env, 'ALLOWED_PATHS');
+  for (const prefix of allowedPaths) {
+    if (!prefix.startsWith('/')) read.invalidSetting('ALLOWED_PATHS', prefix, 'a comma-separated list of paths that start with /');
+  }
+  return Object.freeze({
+    upstreamUrl: read.httpUrl(env, 'UPSTREAM_URL'),
+    host: read.text(env, 'HOST') ?? '0.0.0.0',
+    port: read.integer(env, 'PORT', 8080, 0, 65535),
+    databaseUrl: read.postgresUrl(env, 'DATABASE_URL'),
+    dataDir: path.resolve(read.text(env, 'DATA_DIR') ?? './data'),
+    statusPath,
+    adminPath,
+    siteName: read.text(env, 'SITE_NAME') ?? 'Our service',
+    supportEmail: read.email(env, 'SUPPORT_EMAIL'),
+    publicUrl: read.httpUrl(env, 'PUBLIC_URL'),
+    trustProxy: proxies.trust,
+    trustedProxies: proxies.list,
+    bypassCidrs: read.cidrList(env, 'BYPASS_CIDRS'),
+    allowedPaths: allowedPaths.length > 0 || env.ALLOWED_PATHS !== undefined ? allowedPaths : ['/.well-known/'],
+    logLevel: read.oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    accessLog: read.oneOf(env, 'ACCESS_LOG', 'gateway', ACCESS_LOG_MODES),
+    upstreamTimeoutMs: read.integer(env, 'UPSTREAM_TIMEOUT_MS', 30 * SECOND, 100, HOUR),
+    keepAliveTimeoutMs: read.integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 65 * SECOND, 1000, HOUR),
+    shutdownTimeoutMs: read.integer(env, 'SHUTDOWN_TIMEOUT_MS', 25 * SECOND, 0, HOUR),
+    snapshotReloadMs: read.integer(env, 'SNAPSHOT_RELOAD_MS', 30 * SECOND, 1000, HOUR),
+    workers: workers(env),
+  });
+}
+
+/** For `npm start`: forwarding needs somewhere to forward to. */
+export function requireUpstream(config: Readonly<Config>): URL {
+  if (config.upstreamUrl) return config.upstreamUrl;
+  throw new ConfigError(
+    'UPSTREAM_URL is not set: set it to the address of the application to protect, ' +
+      'e.g. UPSTREAM_URL=http://app:3000 npm start (or try `npm run demo`, which runs a sample application for you)',
+  );
+}

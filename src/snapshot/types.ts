@@ -1,0 +1,80 @@
+// What each gateway process holds in memory to decide requests and render the status page.
+// Times are epoch milliseconds so the request path compares numbers, never parses dates.
+
+export const COMPONENT_STATUSES = [
+  'operational',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+  'under_maintenance',
+] as const;
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+
+export interface MaintenanceWindow {
+  id: string;
+  title: string;
+  message: string;
+  startsAt: number;
+  /** null: open-ended. */
+  endsAt: number | null;
+  /** Set when the window was ended before endsAt. */
+  endedAt: number | null;
+  mode: 'block' | 'read_only';
+  response: 'render' | 'redirect';
+  /** Empty: every path. */
+  pathPrefixes: string[];
+  /** Empty: every host. Lower-case, without port. */
+  hosts: string[];
+  componentIds: string[];
+}
+
+export interface Component {
+  id: string;
+  name: string;
+  description: string;
+  status: ComponentStatus;
+  position: number;
+}
+
+export interface Update {
+  id: string;
+  windowId: string | null;
+  body: string;
+  createdAt: number;
+}
+
+export interface Snapshot {
+  /** Increases with every reload; caches key on it. */
+  version: number;
+  loadedAt: number;
+  /** Windows that are in force or still to come, ordered by start. */
+  windows: MaintenanceWindow[];
+  components: Component[];
+  /** The most recent updates, newest first. */
+  updates: Update[];
+  /** Key that signs bypass cookies, shared by every gateway through the database. */
+  bypassSecret: string;
+  /** Bypass links that are neither revoked nor expired. */
+  activeBypassLinks: ReadonlySet<string>;
+}
+
+/** The moment a window stops being in force, or null while it has no end. */
+export function effectiveEnd(window: MaintenanceWindow): number | null {
+  if (window.endedAt !== null && (window.endsAt === null || window.endedAt < window.endsAt)) return window.endedAt;
+  return window.endsAt;
+}
+
+export function isInForce(window: MaintenanceWindow, now: number): boolean {
+  const end = effectiveEnd(window);
+  return window.startsAt <= now && (end === null || now < end);
+}
+
+export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
+  version: 0,
+  loadedAt: 0,
+  windows: [],
+  components: [],
+  updates: [],
+  bypassSecret: '',
+  activeBypassLinks: new Set<string>(),
+});
