@@ -93,7 +93,7 @@ export function loadConfig(env: read.Env = process.env): Readonly<Config> {
     allowedPaths: allowedPaths.length > 0 || env.ALLOWED_PATHS !== undefined ? allowedPaths : ['/.well-known/'],
     logLevel: read.oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     accessLog: read.oneOf(env, 'ACCESS_LOG', 'gateway', ACCESS_LOG_MODES),
-    upstreamTimeoutMs: read.integer(env, 'UPSTREAM_TIMEOUT_MS', 30 * SECOND, 100, HOUR),
+    upstreamTimeoutMs: read.integer(env, 'UPSTREAM_TIMEOUT_MS', 60 * SECOND, 100, HOUR),
     keepAliveTimeoutMs: read.integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 65 * SECOND, 1000, HOUR),
     shutdownTimeoutMs: read.integer(env, 'SHUTDOWN_TIMEOUT_MS', 25 * SECOND, 0, HOUR),
     snapshotReloadMs: read.integer(env, 'SNAPSHOT_RELOAD_MS', 30 * SECOND, 1000, HOUR),

@@ -1,0 +1,47 @@
+// The one door to the database: a pg Pool whose idle-client errors are logged, not thrown.
+
+import pg from 'pg';
+import type { Logger } from '../log.js';
+
+export type Pool = pg.Pool;
+
+export interface PoolOptions {
+  url: string;
+  log: Logger;
+  max?: number;
+  /** Name shown in pg_stat_activity, so an SRE can tell gateway connections apart. */
+  applicationName?: string;
+}
+
+export function createPool({ url, log, max = 10, applicationName = 'intermission' }: PoolOptions): Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    application_name: applicationName,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+    // Admin writes fail fast with a clear message rather than hanging on a lost server.
+    statement_timeout: 15000,
+  });
+  // An idle client losing its server emits 'error' on the pool; unhandled, it would crash the process.
+  pool.on('error', function onIdleClientError(err) {
+    log.warn({ err: err.message }, 'database connection lost');
+  });
+  return pool;
+}
+
+/** Runs fn in a transaction on one client; rolls back on any error. */
+export async function transaction<T>(pool: Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,103 @@
+// Builds one gateway server from its parts; listening and process signals live in main.ts.
+
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config/config.js';
+import type { Logger } from './log.js';
+import type { Lifecycle } from './ops/health.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { createForwarder } from './proxy/forwarder.js';
+import { upstreamErrorKind, upstreamErrorStatus } from './proxy/upstream-error.js';
+import { createGatewayApp } from './server/gateway-app.js';
+import { createHandlers } from './server/handler.js';
+import { createResponder } from './server/respond.js';
+import type { SnapshotStore } from './snapshot/store.js';
+import { createStatusRenderer } from './status/render.js';
+
+export const VIEWS_DIR = fileURLToPath(new URL('../../views/', import.meta.url));
+
+export interface GatewayDeps {
+  config: Readonly<Config>;
+  upstream: URL;
+  store: SnapshotStore;
+  log: Logger;
+  now?: () => number;
+}
+
+export interface Gateway {
+  server: http.Server;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, lets requests in flight finish (up to shutdownTimeoutMs), then closes the rest. */
+  shutdown(): Promise<void>;
+}
+
+export function createGateway({ config, upstream, store, log, now = Date.now }: GatewayDeps): Gateway {
+  const lifecycle: Lifecycle = { draining: false };
+  const metrics = createMetrics(store, now);
+  const renderer = createStatusRenderer({ viewsDir: VIEWS_DIR });
+  const responder = createResponder(config, renderer);
+
+  const forwarder = createForwarder({
+    target: upstream,
+    timeoutMs: config.upstreamTimeoutMs,
+    log,
+    onClientAbort: metrics.clientAbort,
+    onError(err, req, res) {
+      const status = upstreamErrorStatus(err);
+      const kind = upstreamErrorKind(err);
+      metrics.upstreamError(kind, status);
+      log.warn({ reqId: req.headers['x-request-id'], method: req.method, path: req.url?.split('?', 1)[0], err: err.message, kind, status }, 'upstream failed');
+      // Once the upstream's status line has gone out, the only honest thing left is to cut the response.
+      if (res.headersSent) res.destroy();
+      else responder.trouble(req, res, status, store.current(), now());
+    },
+  });
+
+  const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, now });
+  const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, log, now });
+
+  const server = http.createServer({ keepAlive: true }, function onRequest(req, res) {
+    // During a drain every response tells keep-alive clients to reconnect, to another replica.
+    if (lifecycle.draining) res.setHeader('Connection', 'close');
+    handlers.request(req, res);
+  });
+  server.on('upgrade', handlers.upgrade);
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  // Must outlast keepAliveTimeout, or Node cuts idle connections mid-request (nodejs/node#27363).
+  server.headersTimeout = config.keepAliveTimeoutMs + 1000;
+  server.on('clientError', function onClientError(err: NodeJS.ErrnoException, socket) {
+    if (err.code !== 'ECONNRESET' && socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  return {
+    server,
+    metrics,
+    lifecycle,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async shutdown() {
+      lifecycle.draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = setTimeout(function forceClose() {
+        log.warn('shutdown timeout reached; closing the connections still open');
+        server.closeAllConnections();
+      }, config.shutdownTimeoutMs);
+      await closed;
+      clearTimeout(deadline);
+      forwarder.close();
+    },
+  };
+}

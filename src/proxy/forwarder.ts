@@ -1,0 +1,64 @@
+// The only module that knows which proxy library forwards traffic (http-proxy-3, a drop-in
+// for http-proxy that aborts the upstream request when the client leaves). Swap it here.
+
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createProxyServer } from 'http-proxy-3';
+import type { Logger } from '../log.js';
+import { UPSTREAM_TIMEOUT_CODE } from './upstream-error.js';
+
+export type UpstreamErrorHandler = (err: Error & { code?: string }, req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+export interface Forwarder {
+  web(req: http.IncomingMessage, res: http.ServerResponse): void;
+  ws(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(): void;
+}
+
+export interface ForwarderOptions {
+  target: URL;
+  /** Longest silence from the upstream, as nginx's proxy_read_timeout. */
+  timeoutMs: number;
+  log: Logger;
+  onError: UpstreamErrorHandler;
+  /** Counts requests whose client left before the response was complete. */
+  onClientAbort?: () => void;
+}
+
+export function createForwarder({ target, timeoutMs, log, onError, onClientAbort }: ForwarderOptions): Forwarder {
+  const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
+  const proxy = createProxyServer({ target: target.href, agent, xfwd: true, ws: true });
+
+  proxy.on('proxyReq', function armUpstreamTimeout(proxyReq) {
+    proxyReq.setTimeout(timeoutMs, () => {
+      proxyReq.destroy(Object.assign(new Error(`upstream sent nothing for ${timeoutMs} ms`), { code: UPSTREAM_TIMEOUT_CODE }));
+    });
+  });
+  proxy.on('econnreset', function onClientGone() {
+    onClientAbort?.();
+  });
+  // Errors of web requests go to the callback given to proxy.web; this catches the rest,
+  // notably WebSocket failures, whose third argument is a raw socket, not a response.
+  proxy.on('error', function onProxyError(err: Error, _req: unknown, resOrSocket: unknown) {
+    log.warn({ err: err.message }, 'websocket proxy error');
+    if (resOrSocket && typeof (resOrSocket as Duplex).destroy === 'function') (resOrSocket as Duplex).destroy();
+  });
+
+  return {
+    web(req, res) {
+      proxy.web(req, res, {}, function onForwardError(err) {
+        onError(err as Error & { code?: string }, req, res);
+      });
+    },
+    ws(req, socket, head) {
+      socket.on('error', function onClientSocketError() {
+        socket.destroy();
+      });
+      proxy.ws(req, socket, head);
+    },
+    close() {
+      proxy.close();
+      agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Opening a secret bypass link: check the token, then keep it in a cookie so the holder's
+// browser goes past maintenance until the link expires or is revoked.
+
+import express from 'express';
+import { BYPASS_COOKIE, verifyBypassToken } from '../decide/bypass-token.js';
+import { safeReturnPath } from '../decide/paths.js';
+import type { SnapshotStore } from '../snapshot/store.js';
+
+export function createBypassRouter(store: SnapshotStore, now: () => number = Date.now): express.Router {
+  const router = express.Router();
+
+  router.get('/bypass', function openBypassLink(req, res) {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const snapshot = store.current();
+    const at = now();
+    const claims = verifyBypassToken(snapshot.bypassSecret, token, at);
+    res.set('Cache-Control', 'no-store');
+    if (!claims || !snapshot.activeBypassLinks.has(claims.linkId)) {
+      res.status(403).type('text/plain').send('This bypass link is invalid, expired or revoked. Ask for a new one.\n');
+      return;
+    }
+    res.cookie(BYPASS_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      path: '/',
+      maxAge: claims.expiresAt - at,
+    });
+    res.redirect(303, safeReturnPath(req.query.next) ?? '/');
+  });
+
+  return router;
+}

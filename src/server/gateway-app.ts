@@ -1,0 +1,58 @@
+// The express app for the gateway's own routes: the status page, /_gateway/*, and the admin
+// area's place. Forwarded traffic never enters it.
+
+import express from 'express';
+import type { Config } from '../config/config.js';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { createHealthRouter, type Lifecycle } from '../ops/health.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { SnapshotStore } from '../snapshot/store.js';
+import type { StatusRenderer } from '../status/render.js';
+import { createStatusRouter } from '../status/routes.js';
+import { createBypassRouter } from './bypass-route.js';
+import { createHelmet } from './security-headers.js';
+
+export interface GatewayAppDeps {
+  config: Readonly<Config>;
+  store: SnapshotStore;
+  renderer: StatusRenderer;
+  metrics: Metrics;
+  lifecycle: Lifecycle;
+  log: Logger;
+  viewsDir: string;
+  now?: () => number;
+}
+
+export function createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir, now }: GatewayAppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(createHelmet());
+
+  app.use('/_gateway', createHealthRouter(store, metrics, lifecycle), createBypassRouter(store, now));
+  app.use(config.statusPath, createStatusRouter(config, store, renderer, viewsDir, now));
+  app.use(config.adminPath, function adminNotYetAvailable(_req, res) {
+    res
+      .status(404)
+      .type('text/plain')
+      .send('The admin area is not available in this version. Use the `intermission` command line instead.\n');
+  });
+
+  app.use(function notFound(_req, res) {
+    res.status(404).json({ error: { code: 'GW_ERR_NOT_FOUND', message: 'No such page' } });
+  });
+  app.use(function onError(err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) {
+    const known = err instanceof GatewayError ? err : undefined;
+    const status = known?.status ?? (err as { status?: number }).status ?? 500;
+    if (status >= 500) log.error({ err, path: req.path }, 'gateway route failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(status).json({
+      error: { code: known?.code ?? (status === 404 ? 'GW_ERR_NOT_FOUND' : 'GW_ERR_INTERNAL'), message: status >= 500 && !known ? 'Internal error' : (err as Error).message },
+    });
+  });
+  return app;
+}

@@ -1,0 +1,126 @@
+// The request path: reserved prefixes go to the express app; everything else is decided in
+// memory and forwarded or held, without touching express routing or the database.
+
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { parse as parseCookie } from 'cookie';
+import type { Config } from '../config/config.js';
+import { BYPASS_COOKIE } from '../decide/bypass-token.js';
+import { clientAddress } from '../decide/client-address.js';
+import { decide, type Decision, type DecidePolicy, type RequestFacts } from '../decide/decide.js';
+import { hasPrefix, hostName, normalizePath } from '../decide/paths.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Forwarder } from '../proxy/forwarder.js';
+import type { SnapshotStore } from '../snapshot/store.js';
+import type { Responder } from './respond.js';
+
+export const BYPASS_HEADER = 'x-intermission-bypass';
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export interface HandlerDeps {
+  config: Pick<Config, 'statusPath' | 'adminPath' | 'allowedPaths' | 'bypassCidrs' | 'trustProxy' | 'accessLog'>;
+  store: SnapshotStore;
+  forwarder: Forwarder;
+  responder: Responder;
+  /** The express app for the gateway's own routes. */
+  app: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  metrics: Metrics;
+  log: Logger;
+  now?: () => number;
+}
+
+export interface Handlers {
+  request(req: http.IncomingMessage, res: http.ServerResponse): void;
+  upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+function facts(req: http.IncomingMessage, path: string, trust: Config['trustProxy']): RequestFacts {
+  return {
+    method: req.method ?? 'GET',
+    path,
+    host: hostName(req.headers.host),
+    get clientAddress() {
+      return clientAddress(req, trust);
+    },
+    get bypassToken() {
+      const header = req.headers[BYPASS_HEADER];
+      if (typeof header === 'string') return header;
+      return req.headers.cookie ? parseCookie(req.headers.cookie)[BYPASS_COOKIE] : undefined;
+    },
+  };
+}
+
+export function createHandlers({ config, store, forwarder, responder, app, metrics, log, now = Date.now }: HandlerDeps): Handlers {
+  const policy: DecidePolicy = { allowedPaths: config.allowedPaths, bypassCidrs: config.bypassCidrs };
+  const reserved = [config.statusPath, config.adminPath, '/_gateway'];
+  const isReserved = (path: string) => reserved.some((prefix) => hasPrefix(path, prefix));
+  const logAll = config.accessLog === 'all';
+  const logOwn = config.accessLog !== 'off';
+
+  function accessLog(req: http.IncomingMessage, res: http.ServerResponse, outcome: string, started: number): void {
+    res.once('finish', function logAccess() {
+      log.info(
+        { reqId: req.headers['x-request-id'], method: req.method, path: req.url?.split('?', 1)[0], status: res.statusCode, outcome, ms: now() - started },
+        'request',
+      );
+    });
+  }
+
+  function requestId(req: http.IncomingMessage): string {
+    const given = req.headers['x-request-id'];
+    if (typeof given === 'string' && REQUEST_ID.test(given)) return given;
+    // The upstream sees the same id the gateway logs, so the two logs can be joined.
+    const id = randomUUID();
+    req.headers['x-request-id'] = id;
+    return id;
+  }
+
+  function decideFor(req: http.IncomingMessage, path: string, at: number): Decision {
+    return decide(store.current(), at, facts(req, path, config.trustProxy), policy);
+  }
+
+  return {
+    request(req, res) {
+      const started = now();
+      const path = normalizePath(req.url ?? '/');
+      res.setHeader('X-Request-Id', requestId(req));
+      if (isReserved(path)) {
+        metrics.requests.gateway.inc();
+        if (logOwn) accessLog(req, res, 'gateway', started);
+        app(req, res);
+        return;
+      }
+      const decision = decideFor(req, path, started);
+      if (decision.action === 'hold') {
+        metrics.requests.hold.inc();
+        if (logOwn) accessLog(req, res, 'hold', started);
+        responder.hold(req, res, decision, store.current(), started);
+        return;
+      }
+      const outcome = decision.action;
+      metrics.requests[outcome].inc();
+      if (logAll) accessLog(req, res, outcome, started);
+      forwarder.web(req, res);
+    },
+
+    upgrade(req, socket, head) {
+      const at = now();
+      const path = normalizePath(req.url ?? '/');
+      requestId(req);
+      if (isReserved(path)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      const decision = decideFor(req, path, at);
+      if (decision.action === 'hold') {
+        metrics.requests.hold.inc();
+        responder.refuseUpgrade(req, socket, decision, at);
+        return;
+      }
+      metrics.requests[decision.action].inc();
+      forwarder.ws(req, socket, head);
+    },
+  };
+}

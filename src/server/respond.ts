@@ -1,0 +1,114 @@
+// The responses the gateway writes itself instead of forwarding: the maintenance page or
+// JSON while a window holds a request, and the trouble page when the upstream fails.
+
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Config } from '../config/config.js';
+import { retryAfterSeconds, type Decision } from '../decide/decide.js';
+import { safeReturnPath } from '../decide/paths.js';
+import type { Snapshot } from '../snapshot/types.js';
+import { buildStatusView, type PageState } from '../status/view-model.js';
+import type { StatusRenderer } from '../status/render.js';
+import { securityHeaderList } from './security-headers.js';
+
+type Hold = Extract<Decision, { action: 'hold' }>;
+
+export interface Responder {
+  hold(req: http.IncomingMessage, res: http.ServerResponse, decision: Hold, snapshot: Snapshot, now: number): void;
+  trouble(req: http.IncomingMessage, res: http.ServerResponse, status: 502 | 504, snapshot: Snapshot, now: number): void;
+  /** Refuses a WebSocket upgrade with the same 503, before any upgrade happens. */
+  refuseUpgrade(req: http.IncomingMessage, socket: Duplex, decision: Hold, now: number): void;
+}
+
+type ResponderConfig = Pick<Config, 'statusPath' | 'siteName' | 'supportEmail' | 'publicUrl'>;
+
+/** Browsers ask for text/html; API clients, curl and monitors get JSON. */
+export function wantsHtml(req: http.IncomingMessage): boolean {
+  const accept = req.headers.accept;
+  return accept !== undefined && accept.includes('text/html');
+}
+
+export function createResponder(config: ResponderConfig, renderer: StatusRenderer): Responder {
+  const securityHeaders = securityHeaderList();
+  const pageOptions = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
+
+  function statusUrl(req: http.IncomingMessage): string {
+    if (config.publicUrl) return new URL(config.statusPath, config.publicUrl).href;
+    return req.headers.host ? `//${req.headers.host}${config.statusPath}` : config.statusPath;
+  }
+
+  function page(snapshot: Snapshot, now: number, state: PageState, key: string): string {
+    // One render per snapshot, state and minute: the relative times on the page move by the minute.
+    return renderer.renderCached(`${snapshot.version}|${key}|${Math.floor(now / 60_000)}`, () =>
+      buildStatusView(snapshot, now, state, pageOptions),
+    );
+  }
+
+  function send(res: http.ServerResponse, status: number, retryAfter: number | undefined, type: string, body: string): void {
+    for (const [name, value] of securityHeaders) res.setHeader(name, value);
+    res.statusCode = status;
+    res.setHeader('Cache-Control', 'no-store');
+    if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
+    res.setHeader('Content-Type', type);
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    // Node drops the body of a HEAD response itself, keeping the headers and length.
+    res.end(body);
+  }
+
+  function maintenanceJson(req: http.IncomingMessage, decision: Hold, retryAfter: number | undefined): string {
+    const first = decision.windows[0]!;
+    return JSON.stringify({
+      status: 'maintenance',
+      title: first.title,
+      message: first.message || first.title,
+      ends_at: decision.until === null ? null : new Date(decision.until).toISOString(),
+      retry_after: retryAfter ?? null,
+      status_url: statusUrl(req),
+    });
+  }
+
+  return {
+    hold(req, res, decision, snapshot, now) {
+      const retryAfter = retryAfterSeconds(decision.until, now);
+      if (decision.response === 'redirect') {
+        const back = safeReturnPath(req.url);
+        res.setHeader('Location', back ? `${config.statusPath}?return_to=${encodeURIComponent(back)}` : config.statusPath);
+        send(res, 307, retryAfter, 'text/plain; charset=utf-8', 'Temporarily redirected to the status page\n');
+        return;
+      }
+      if (wantsHtml(req)) {
+        const key = `hold:${decision.windows.map((window) => window.id).join(',')}`;
+        send(res, 503, retryAfter, 'text/html; charset=utf-8', page(snapshot, now, { kind: 'maintenance', windows: decision.windows }, key));
+      } else {
+        send(res, 503, retryAfter, 'application/json; charset=utf-8', maintenanceJson(req, decision, retryAfter));
+      }
+    },
+
+    trouble(req, res, status, snapshot, now) {
+      if (wantsHtml(req)) {
+        send(res, status, undefined, 'text/html; charset=utf-8', page(snapshot, now, { kind: 'trouble', status }, `trouble:${status}`));
+        return;
+      }
+      const body = JSON.stringify({
+        status: 'unavailable',
+        message: status === 504 ? 'The application took too long to answer.' : 'The application is not responding.',
+        status_url: statusUrl(req),
+      });
+      send(res, status, undefined, 'application/json; charset=utf-8', body);
+    },
+
+    refuseUpgrade(req, socket, decision, now) {
+      const retryAfter = retryAfterSeconds(decision.until, now);
+      const body = maintenanceJson(req, decision, retryAfter);
+      const head = [
+        'HTTP/1.1 503 Service Unavailable',
+        'Content-Type: application/json; charset=utf-8',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'Cache-Control: no-store',
+        ...(retryAfter === undefined ? [] : [`Retry-After: ${retryAfter}`]),
+        'Connection: close',
+      ];
+      socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Turns a StatusView into the status page's HTML. The template is compiled once, at start-up,
+// and a held request usually gets the last rendered string back, so the page costs almost nothing.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import ejs from 'ejs';
+import { ConfigError } from '../errors.js';
+import type { StatusView } from './view-model.js';
+
+export interface StatusRendererOptions {
+  viewsDir: string;
+  /** How many rendered pages renderCached keeps; a handful covers every window and state in force. */
+  memoSize?: number;
+}
+
+export interface StatusRenderer {
+  render(view: StatusView): string;
+  /** The page for `key`, rendered from `build()` only when the key is not among the last few. */
+  renderCached(key: string, build: () => StatusView): string;
+}
+
+export function createStatusRenderer(options: StatusRendererOptions): StatusRenderer {
+  const memoSize = options.memoSize ?? 8;
+  if (!Number.isInteger(memoSize) || memoSize < 1) throw new ConfigError(`status page memoSize must be a positive integer, got ${memoSize}`);
+
+  const filename = path.join(options.viewsDir, 'status.ejs');
+  let template: ejs.TemplateFunction;
+  try {
+    template = ejs.compile(fs.readFileSync(filename, 'utf8'), {
+      filename,
+      strict: true,
+      localsName: 'view',
+      async: false,
+    }) as ejs.TemplateFunction;
+  } catch (err) {
+    throw new ConfigError(`the status page template ${filename} could not be loaded: ${(err as Error).message}`, { cause: err });
+  }
+
+  const memo = new Map<string, string>();
+
+  function render(view: StatusView): string {
+    return template(view as unknown as ejs.Data);
+  }
+
+  function renderCached(key: string, build: () => StatusView): string {
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    const html = render(build());
+    memo.set(key, html);
+    // Map keeps insertion order: the first key is the oldest.
+    if (memo.size > memoSize) memo.delete(memo.keys().next().value as string);
+    return html;
+  }
+
+  return { render, renderCached };
+}

@@ -1,0 +1,32 @@
+// The status page at STATUS_PATH and the files it needs.
+
+import path from 'node:path';
+import express from 'express';
+import type { Config } from '../config/config.js';
+import type { SnapshotStore } from '../snapshot/store.js';
+import type { StatusRenderer } from './render.js';
+import { buildStatusView } from './view-model.js';
+
+export function createStatusRouter(
+  config: Pick<Config, 'siteName' | 'supportEmail' | 'statusPath'>,
+  store: SnapshotStore,
+  renderer: StatusRenderer,
+  viewsDir: string,
+  now: () => number = Date.now,
+): express.Router {
+  const router = express.Router();
+  const options = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
+
+  router.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: '5m', fallthrough: false }));
+
+  router.get('/', function statusPage(_req, res) {
+    const snapshot = store.current();
+    const at = now();
+    const html = renderer.renderCached(`${snapshot.version}|status|${Math.floor(at / 60_000)}`, () =>
+      buildStatusView(snapshot, at, { kind: 'status' }, options),
+    );
+    res.set('Cache-Control', 'no-store').type('html').send(html);
+  });
+
+  return router;
+}
