@@ -128,7 +128,7 @@ const OVERALL_LABELS: Record<OverallState, string> = {
   partial_outage: 'Partial outage',
   major_outage: 'Major outage',
   maintenance: 'Maintenance in progress',
-  trouble: 'Unexpected trouble',
+  trouble: 'Service disruption',
 };
 
 const OVERALL_SEVERITY: Record<OverallState, Severity> = {
@@ -138,6 +138,15 @@ const OVERALL_SEVERITY: Record<OverallState, Severity> = {
   major_outage: 'critical',
   maintenance: 'maintenance',
   trouble: 'critical',
+};
+
+const STATUS_MESSAGES: Record<OverallState, (siteName: string) => string> = {
+  operational: () => '',
+  degraded: (site) => `Some parts of ${site} are slower than usual. Details below.`,
+  partial_outage: (site) => `Some parts of ${site} are not working right now. Details below.`,
+  major_outage: (site) => `${site} is not working for most people right now. We're on it.`,
+  maintenance: () => 'Planned maintenance is in progress. Details below.',
+  trouble: () => '',
 };
 
 function worst(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
@@ -159,9 +168,9 @@ export function relativeText(ms: number, now: number): string {
   const minutes = Math.round((ms - now) / 60_000);
   if (ms <= now) return 'any moment now';
   if (minutes < 1) return 'in less than a minute';
-  if (minutes < 90) return `in about ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  if (minutes < 60) return `in about ${minutes} minute${minutes === 1 ? '' : 's'}`;
   const hours = Math.round(minutes / 60);
-  if (hours < 36) return `in about ${hours} hours`;
+  if (hours < 36) return `in about ${hours} hour${hours === 1 ? '' : 's'}`;
   return `in about ${Math.round(hours / 24)} days`;
 }
 
@@ -238,20 +247,23 @@ function wording(state: PageState, overall: OverallState, siteName: string): { t
       : {
           title: `Maintenance · ${siteName}`,
           headline: `${siteName} is down for maintenance`,
-          message: "We're doing planned work and will be back as soon as it's done. This page updates itself and takes you back when we're done.",
+          message: "We're doing planned work and will be back as soon as it's finished. This page updates itself and takes you back to where you were.",
         };
   }
-  return { title: `${siteName} status`, headline: OVERALL_LABELS[overall], message: '' };
+  return { title: `${siteName} status`, headline: OVERALL_LABELS[overall], message: STATUS_MESSAGES[overall](siteName) };
 }
 
 export function buildStatusView(snapshot: Snapshot, now: number, state: PageState, options: PageOptions): StatusView {
   const inForce = state.kind === 'maintenance' ? state.windows : snapshot.windows.filter((w) => isInForce(w, now));
-  const components = componentViews(snapshot.components, inForce);
+  // On the trouble page the components would claim "operational" while the application is
+  // down, and upcoming work is beside the point: both are left out.
+  const trouble = state.kind === 'trouble';
+  const components = trouble ? [] : componentViews(snapshot.components, inForce);
   const overall = overallState(state, components, inForce);
   const titles = new Map(snapshot.windows.map((w) => [w.id, w.title]));
 
   const upcoming = snapshot.windows
-    .filter((w) => w.startsAt > now && !isCancelled(w))
+    .filter((w) => !trouble && w.startsAt > now && !isCancelled(w))
     .sort((a, b) => a.startsAt - b.startsAt)
     .slice(0, MAX_UPCOMING)
     .map((w) => ({ ...windowView(w, now), startsInText: relativeText(w.startsAt, now) }));
@@ -267,7 +279,7 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
       createdAtText: utcText(u.createdAt),
     }));
 
-  const endsAtMs = state.kind === 'trouble' ? null : heldUntil(inForce);
+  const endsAtMs = trouble ? null : heldUntil(inForce);
   return {
     pageKind: state.kind,
     readOnly: state.kind === 'maintenance' && inForce.length > 0 && inForce.every((w) => w.mode === 'read_only'),
