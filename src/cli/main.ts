@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// The `intermission` command: maintenance on/off/schedule, status, migrate and bypass links from a
+// shell, on the same database as the gateway. Exit codes: 0 done, 2 bad input, 1 anything else.
+
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { migrate } from '../db/migrate.js';
+import { prepareDatabase } from '../db/prepare.js';
+import { ConfigError, GatewayError, ValidationError } from '../errors.js';
+import { addBypassLinkCommand } from './bypass-link.js';
+import { loadCli, withDatabase } from './context.js';
+import { addMaintenanceCommand } from './maintenance.js';
+import { addStatusCommand } from './status.js';
+
+const BAD_INPUT = 2;
+const FAILED = 1;
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function addMigrateCommand(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply the database migrations that are not applied yet (gateways also do this at start-up)')
+    .addHelpText('after', '\nExamples:\n  $ intermission migrate\n  $ DATABASE_URL=postgres://intermission@db/intermission intermission migrate')
+    .action(async function runMigrations() {
+      const cli = loadCli();
+      const applied = await withDatabase(
+        cli,
+        async function migrateAndPrepare({ pool, url }) {
+          const names = await migrate(pool, cli.log);
+          // The rest of start-up preparation (shared secrets); its migrate step finds nothing left to do.
+          await prepareDatabase(url, cli.log);
+          return names;
+        },
+        { prepare: false },
+      );
+      if (applied.length === 0) process.stdout.write('The schema is up to date: no migrations to apply.\n');
+      else process.stdout.write(`Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}:\n${applied.map((name) => `  ${name}\n`).join('')}`);
+    });
+}
+
+function buildProgram(): Command {
+  const program = new Command('intermission');
+  // Set before any subcommand exists: .command() copies these settings to each one.
+  program
+    .description('Turn maintenance on and off, schedule windows and hand out bypass links, on the database the Intermission gateway uses.')
+    .version(version(), '-V, --version', 'print the version')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`intermission: ${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+The database is DATABASE_URL, or else the embedded one in DATA_DIR (default ./data): a running
+gateway's server is used as is; otherwise it is started for the command and stopped after.
+Also read: PUBLIC_URL and PORT (bypass links), LOG_LEVEL (default warn, logs go to stderr).
+
+Examples:
+  $ intermission maintenance on --for 30m --title "Database upgrade"
+  $ intermission maintenance off
+  $ intermission maintenance schedule --at 2026-11-22T14:00:00Z --for 2h --title "Database upgrade"
+  $ intermission status --json
+  $ intermission bypass-link --for 1h --note "QA"
+  $ intermission migrate`,
+    );
+  addMaintenanceCommand(program);
+  addStatusCommand(program);
+  addBypassLinkCommand(program);
+  addMigrateCommand(program);
+  return program;
+}
+
+/** Prints what went wrong in one line and returns the exit code. */
+function report(err: unknown): number {
+  // Commander has already printed its own message (or the help, or the version).
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : BAD_INPUT;
+  if (err instanceof ValidationError || err instanceof ConfigError) {
+    process.stderr.write(`intermission: ${err.message}\n`);
+    return BAD_INPUT;
+  }
+  if (err instanceof GatewayError) {
+    process.stderr.write(`intermission: ${err.message}\n`);
+    return FAILED;
+  }
+  // Not one of ours: a bug, so the stack is worth showing.
+  process.stderr.write(`intermission: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return FAILED;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.exitCode = report(err);
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,159 @@
+// The SQL of maintenance windows: start one now, end those in force, schedule one, list what is
+// in force and coming. Inputs arrive validated (see input.ts); "now" is always the database's.
+
+import type { Pool } from '../db/pool.js';
+import { transaction } from '../db/pool.js';
+import { fromDatabaseError, ValidationError } from '../errors.js';
+import { isInForce, type MaintenanceWindow } from '../snapshot/types.js';
+
+export interface WindowDetails {
+  title: string;
+  message: string;
+  mode: MaintenanceWindow['mode'];
+  response: MaintenanceWindow['response'];
+  /** Empty: every path. */
+  pathPrefixes: string[];
+  /** Empty: every host. */
+  hosts: string[];
+  /** Who asked, for the record, e.g. "cli:alice". */
+  createdBy: string;
+}
+
+/** How a window started now ends: after a duration, at a time, or only when someone ends it (null). */
+export type WindowEnd = { afterMs: number } | { at: Date } | null;
+
+export interface StartNowInput extends WindowDetails {
+  end: WindowEnd;
+}
+
+export interface ScheduleInput extends WindowDetails {
+  startsAt: Date;
+  durationMs: number;
+}
+
+export interface CurrentAndUpcoming {
+  /** The database's clock, epoch ms: what "in force" was judged against. */
+  now: number;
+  inForce: MaintenanceWindow[];
+  upcoming: MaintenanceWindow[];
+}
+
+interface WindowRow {
+  id: string;
+  title: string;
+  message: string;
+  starts_at: Date;
+  ends_at: Date | null;
+  ended_at: Date | null;
+  mode: MaintenanceWindow['mode'];
+  response: MaintenanceWindow['response'];
+  path_prefixes: string[];
+  hosts: string[];
+  component_ids: string[];
+}
+
+const COLUMNS = `id::text, title, message, starts_at, ends_at, ended_at, mode, response, path_prefixes, hosts,
+  ARRAY(SELECT wc.component_id::text FROM window_components wc WHERE wc.window_id = windows.id ORDER BY 1) AS component_ids`;
+
+// A listing is for people: more rows than this (say, a long recurring series) would only scroll away.
+const LIST_LIMIT = 100;
+
+function toWindow(row: WindowRow): MaintenanceWindow {
+  return {
+    id: row.id,
+    title: row.title,
+    message: row.message,
+    startsAt: row.starts_at.getTime(),
+    endsAt: row.ends_at?.getTime() ?? null,
+    endedAt: row.ended_at?.getTime() ?? null,
+    mode: row.mode,
+    response: row.response,
+    pathPrefixes: row.path_prefixes,
+    hosts: row.hosts,
+    componentIds: row.component_ids,
+  };
+}
+
+function detailParams(input: WindowDetails): unknown[] {
+  return [input.title, input.message, input.mode, input.response, input.pathPrefixes, input.hosts, input.createdBy];
+}
+
+/** Inserts a window that starts at the database's now(); with `end` null it stays until ended. */
+export async function startNow(pool: Pool, input: StartNowInput): Promise<MaintenanceWindow> {
+  const afterMs = input.end && 'afterMs' in input.end ? input.end.afterMs : null;
+  const at = input.end && 'at' in input.end ? input.end.at.toISOString() : null;
+  try {
+    const { rows } = await pool.query<WindowRow>(
+      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, created_by, starts_at, ends_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now(),
+               coalesce(now() + $8::double precision * interval '1 millisecond', $9::timestamptz))
+       RETURNING ${COLUMNS}`,
+      [...detailParams(input), afterMs, at],
+    );
+    return toWindow(rows[0]!);
+  } catch (err) {
+    throw fromDatabaseError(err, 'starting maintenance');
+  }
+}
+
+/** Ends every window in force now, whatever its scope; returns the windows it ended (none: []). */
+export async function endNow(pool: Pool): Promise<MaintenanceWindow[]> {
+  try {
+    const { rows } = await pool.query<WindowRow>(
+      `UPDATE windows SET ended_at = now(), updated_at = now()
+       WHERE starts_at <= now()
+         AND coalesce(ended_at, 'infinity') > now()
+         AND coalesce(ends_at, 'infinity') > now()
+       RETURNING ${COLUMNS}`,
+    );
+    return rows.map(toWindow).sort((a, b) => a.startsAt - b.startsAt || Number(a.id) - Number(b.id));
+  } catch (err) {
+    throw fromDatabaseError(err, 'ending maintenance');
+  }
+}
+
+/** Inserts a window for later; refused when startsAt is not after the database's now(). */
+export async function schedule(pool: Pool, input: ScheduleInput): Promise<MaintenanceWindow> {
+  let rows: WindowRow[];
+  try {
+    // The condition is checked by the database's clock, so a skewed client clock cannot slip a past start in.
+    ({ rows } = await pool.query<WindowRow>(
+      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, created_by, starts_at, ends_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $8::timestamptz + $9::double precision * interval '1 millisecond'
+       WHERE $8::timestamptz > now()
+       RETURNING ${COLUMNS}`,
+      [...detailParams(input), input.startsAt.toISOString(), input.durationMs],
+    ));
+  } catch (err) {
+    throw fromDatabaseError(err, 'scheduling maintenance');
+  }
+  if (!rows[0]) {
+    throw new ValidationError(`the start ${input.startsAt.toISOString()} is not in the future by the database's clock`, 'startsAt');
+  }
+  return toWindow(rows[0]);
+}
+
+/** Windows in force now and those still to come, each ordered by start, judged at one database now(). */
+export async function listCurrentAndUpcoming(pool: Pool): Promise<CurrentAndUpcoming> {
+  try {
+    // One transaction, so now() is the same instant for the query and for the split below.
+    return await transaction(pool, async function readWindows(client) {
+      const clock = await client.query<{ now: Date }>('SELECT now() AS now');
+      const { rows } = await client.query<WindowRow>(
+        `SELECT ${COLUMNS} FROM windows
+         WHERE least(coalesce(ended_at, 'infinity'), coalesce(ends_at, 'infinity')) > now()
+         ORDER BY starts_at, id
+         LIMIT ${LIST_LIMIT}`,
+      );
+      const now = clock.rows[0]!.now.getTime();
+      const windows = rows.map(toWindow);
+      return {
+        now,
+        inForce: windows.filter((window) => isInForce(window, now)),
+        upcoming: windows.filter((window) => window.startsAt > now),
+      };
+    });
+  } catch (err) {
+    throw fromDatabaseError(err, 'reading maintenance windows');
+  }
+}
