@@ -34,6 +34,14 @@ export function createForwarder({ target, timeoutMs, log, onError, onClientAbort
       proxyReq.destroy(Object.assign(new Error(`upstream sent nothing for ${timeoutMs} ms`), { code: UPSTREAM_TIMEOUT_CODE }));
     });
   });
+  // A response body cut off by the upstream must be cut off for the client too; piping alone
+  // would leave the client waiting for bytes that never come.
+  proxy.on('proxyRes', function watchUpstreamBody(proxyRes, _req, res) {
+    proxyRes.once('error', function onUpstreamBodyError(err: Error) {
+      log.warn({ err: err.message }, 'upstream response cut off');
+      res.destroy();
+    });
+  });
   proxy.on('econnreset', function onClientGone() {
     onClientAbort?.();
   });
