@@ -9,6 +9,10 @@ import {
   type MaintenanceWindow,
   type Snapshot,
 } from '../snapshot/types.js';
+import { COMPONENT_LABELS, COMPONENT_SEVERITY, worst, type Severity } from './component-status.js';
+import { relativeText, utcText } from './time-text.js';
+
+export type { Severity };
 
 export type PageState =
   | { kind: 'status' }
@@ -22,8 +26,6 @@ export interface PageOptions {
 }
 
 export type OverallState = 'operational' | 'degraded' | 'partial_outage' | 'major_outage' | 'maintenance' | 'trouble';
-/** The Statuspage indicator vocabulary, used as the styling key. */
-export type Severity = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
 
 export interface WindowView {
   id: string;
@@ -94,26 +96,6 @@ export const NO_END_TEXT = 'No end time announced';
 const MAX_UPCOMING = 5;
 const MAX_UPDATES = 10;
 
-const COMPONENT_LABELS: Record<ComponentStatus, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded performance',
-  partial_outage: 'Partial outage',
-  major_outage: 'Major outage',
-  under_maintenance: 'Under maintenance',
-};
-
-const COMPONENT_SEVERITY: Record<ComponentStatus, Severity> = {
-  operational: 'none',
-  degraded_performance: 'minor',
-  partial_outage: 'major',
-  major_outage: 'critical',
-  under_maintenance: 'maintenance',
-};
-
-// Worst last. An outage outranks maintenance: a reader should hear about a real failure
-// even while planned work is going on.
-const RANK: ComponentStatus[] = ['operational', 'under_maintenance', 'degraded_performance', 'partial_outage', 'major_outage'];
-
 const OVERALL: Record<ComponentStatus, OverallState> = {
   operational: 'operational',
   under_maintenance: 'maintenance',
@@ -149,30 +131,6 @@ const STATUS_MESSAGES: Record<OverallState, (siteName: string) => string> = {
   trouble: () => '',
 };
 
-function worst(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
-  return RANK.indexOf(a) >= RANK.indexOf(b) ? a : b;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "14:30 UTC, 22 Nov 2026": readable without JavaScript; the script rewrites it in local time. */
-export function utcText(ms: number): string {
-  const d = new Date(ms);
-  const hh = String(d.getUTCHours()).padStart(2, '0');
-  const mm = String(d.getUTCMinutes()).padStart(2, '0');
-  return `${hh}:${mm} UTC, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-}
-
-/** "in about 25 minutes", from now to a later moment. */
-export function relativeText(ms: number, now: number): string {
-  const minutes = Math.round((ms - now) / 60_000);
-  if (ms <= now) return 'any moment now';
-  if (minutes < 1) return 'in less than a minute';
-  if (minutes < 60) return `in about ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 36) return `in about ${hours} hour${hours === 1 ? '' : 's'}`;
-  return `in about ${Math.round(hours / 24)} days`;
-}
 
 function windowView(window: MaintenanceWindow, now: number): WindowView {
   const end = effectiveEnd(window);

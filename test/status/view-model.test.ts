@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMPTY_SNAPSHOT, type Component, type MaintenanceWindow, type Snapshot, type Update } from '../../src/snapshot/types.js';
-import { buildStatusView, NO_END_TEXT, relativeText, utcText, type PageOptions } from '../../src/status/view-model.js';
+import { buildStatusView, NO_END_TEXT, type PageOptions } from '../../src/status/view-model.js';
+import { relativeText, utcText } from '../../src/status/time-text.js';
 
 const MINUTE = 60_000;
 const NOW = Date.UTC(2026, 10, 22, 14, 5); // 14:05 UTC, 22 Nov 2026
