@@ -1,6 +1,6 @@
 // Renders the status page in its main states, serves them under the production CSP, and takes
 // screenshots with Chromium, so the page can be looked at. Not a test: run it by hand with
-//   npx tsc -p . && node dist/test/status/screenshot.js [outDir]
+//   npm run screenshots -- [outDir]
 // It reports console errors (CSP refusals among them) and whether the countdown ticks.
 
 import fs from 'node:fs';
@@ -9,11 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { EMPTY_SNAPSHOT, type MaintenanceWindow, type Snapshot } from '../../src/snapshot/types.js';
-import { createStatusRenderer } from '../../src/status/render.js';
-import { buildStatusView, type PageState } from '../../src/status/view-model.js';
+import { EMPTY_SNAPSHOT, type MaintenanceWindow, type Snapshot } from '../src/snapshot/types.js';
+import { createStatusRenderer } from '../src/status/render.js';
+import { buildStatusView, type PageState } from '../src/status/view-model.js';
 
-const VIEWS_DIR = fileURLToPath(new URL('../../../views/', import.meta.url));
+const VIEWS_DIR = fileURLToPath(new URL('../../views/', import.meta.url));
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -247,5 +247,4 @@ async function main(): Promise<void> {
   if (problems > 0) process.exitCode = 1;
 }
 
-// node --test also runs every .js file under a test/ folder; there is nothing to test here.
-if (process.env.NODE_TEST_CONTEXT === undefined) await main();
+await main();
