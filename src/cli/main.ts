@@ -4,7 +4,6 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { migrate } from '../db/migrate.js';
 import { prepareDatabase } from '../db/prepare.js';
 import { ConfigError, GatewayError, ValidationError } from '../errors.js';
 import { addBypassLinkCommand } from './bypass-link.js';
@@ -31,16 +30,7 @@ function addMigrateCommand(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ intermission migrate\n  $ DATABASE_URL=postgres://intermission@db/intermission intermission migrate')
     .action(async function runMigrations() {
       const cli = loadCli();
-      const applied = await withDatabase(
-        cli,
-        async function migrateAndPrepare({ pool, url }) {
-          const names = await migrate(pool, cli.log);
-          // The rest of start-up preparation (shared secrets); its migrate step finds nothing left to do.
-          await prepareDatabase(url, cli.log);
-          return names;
-        },
-        { prepare: false },
-      );
+      const applied = await withDatabase(cli, ({ url }) => prepareDatabase(url, cli.log), { prepare: false });
       if (applied.length === 0) process.stdout.write('The schema is up to date: no migrations to apply.\n');
       else process.stdout.write(`Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}:\n${applied.map((name) => `  ${name}\n`).join('')}`);
     });
@@ -95,6 +85,11 @@ function report(err: unknown): number {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // `intermission status | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', function onStdoutError(err: NodeJS.ErrnoException) {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

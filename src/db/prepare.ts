@@ -7,11 +7,13 @@ import { ensureSecret } from './secrets.js';
 
 export const BYPASS_SECRET = 'bypass';
 
-export async function prepareDatabase(url: string, log: Logger): Promise<void> {
+/** Applies pending migrations and creates missing secrets; returns the migrations it applied. */
+export async function prepareDatabase(url: string, log: Logger): Promise<string[]> {
   const pool = createPool({ url, log, max: 2, applicationName: 'intermission-migrate' });
   try {
-    await migrate(pool, log.child({ module: 'migrate' }));
+    const applied = await migrate(pool, log.child({ module: 'migrate' }));
     await ensureSecret(pool, BYPASS_SECRET);
+    return applied;
   } finally {
     await pool.end();
   }
