@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
+import { ConfigError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Lifecycle } from './ops/health.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
@@ -45,6 +46,7 @@ export function createGateway({ config, upstream, store, log, now = Date.now }: 
     target: upstream,
     timeoutMs: config.upstreamTimeoutMs,
     log,
+    isDraining: () => lifecycle.draining,
     onClientAbort: metrics.clientAbort,
     onError(err, req, res) {
       const status = upstreamErrorStatus(err);
@@ -80,9 +82,12 @@ export function createGateway({ config, upstream, store, log, now = Date.now }: 
     lifecycle,
     listen(port, host) {
       return new Promise((resolve, reject) => {
-        server.once('error', reject);
+        server.once('error', function onListenError(err: NodeJS.ErrnoException) {
+          const taken = err.code === 'EADDRINUSE' || err.code === 'EACCES';
+          reject(taken ? new ConfigError(`PORT=${port}: cannot listen on ${host}:${port} (${err.code}): choose another PORT`, { cause: err }) : err);
+        });
         server.listen(port, host, () => {
-          server.off('error', reject);
+          server.removeAllListeners('error');
           resolve(server.address() as AddressInfo);
         });
       });
@@ -90,12 +95,17 @@ export function createGateway({ config, upstream, store, log, now = Date.now }: 
     async shutdown() {
       lifecycle.draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // server.close() only closes the connections idle at this moment; a keep-alive connection
+      // whose response was under way goes idle later and would hold the drain to the deadline.
+      // Sweeping costs nothing per request, unlike tracking every response in flight.
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       const deadline = setTimeout(function forceClose() {
         log.warn('shutdown timeout reached; closing the connections still open');
         server.closeAllConnections();
       }, config.shutdownTimeoutMs);
       await closed;
+      clearInterval(sweep);
       clearTimeout(deadline);
       forwarder.close();
     },

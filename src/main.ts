@@ -3,9 +3,10 @@
 
 import cluster from 'node:cluster';
 import { loadConfig, requireUpstream, type Config } from './config/config.js';
-import { openDatabase } from './db/open.js';
+import { redactUrl } from './config/parse.js';
+import { openDatabase, type DatabaseHandle } from './db/open.js';
 import { prepareDatabase } from './db/prepare.js';
-import { GatewayError } from './errors.js';
+import { DatabaseError, GatewayError } from './errors.js';
 import { createGateway } from './gateway.js';
 import { createLogger, type Logger } from './log.js';
 import { createSnapshotStore } from './snapshot/store.js';
@@ -87,8 +88,10 @@ async function main(): Promise<void> {
 
   const database = await openDatabase(config, log);
   try {
-    log.info({ database: database.description }, 'database opened');
-    await prepareDatabase(database.url, log);
+    await prepareDatabase(database.url, log).catch((err: unknown) => {
+      throw unusableDatabase(err, database);
+    });
+    log.info({ database: database.description }, 'database ready');
     const stop = config.workers > 1 ? await runWorkers(config, database.url, log) : await serve(config, database.url, log);
     onSignals(log, async () => {
       await stop();
@@ -98,6 +101,13 @@ async function main(): Promise<void> {
     await database.stop().catch(() => undefined);
     throw err;
   }
+}
+
+/** A database that is down, unknown or refuses the login is an outage or a setting, not a bug: say which, without a stack. */
+function unusableDatabase(err: unknown, database: DatabaseHandle): unknown {
+  if (err instanceof GatewayError) return err;
+  const reason = (err as Error)?.message || (err as { code?: string })?.code || String(err);
+  return new DatabaseError(`could not reach or prepare the database (${database.description}: ${redactUrl(database.url)}): ${reason}`, { cause: err });
 }
 
 function onSignals(log: Logger, stop: () => Promise<void>, exitOnSecondSignal = true): void {

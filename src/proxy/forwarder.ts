@@ -23,9 +23,11 @@ export interface ForwarderOptions {
   onError: UpstreamErrorHandler;
   /** Counts requests whose client left before the response was complete. */
   onClientAbort?: () => void;
+  /** True while the gateway drains for shutdown. */
+  isDraining?: () => boolean;
 }
 
-export function createForwarder({ target, timeoutMs, log, onError, onClientAbort }: ForwarderOptions): Forwarder {
+export function createForwarder({ target, timeoutMs, log, onError, onClientAbort, isDraining = () => false }: ForwarderOptions): Forwarder {
   const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
   const proxy = createProxyServer({ target: target.href, agent, xfwd: true, ws: true });
 
@@ -41,6 +43,11 @@ export function createForwarder({ target, timeoutMs, log, onError, onClientAbort
       log.warn({ err: err.message }, 'upstream response cut off');
       res.destroy();
     });
+    // Keep-Alive is hop-by-hop: the upstream's idle timeout is not the gateway's.
+    delete proxyRes.headers['keep-alive'];
+    // Connection is hop-by-hop too: during a drain the client's connection closes after this
+    // response, whatever the upstream's keep-alive says (http-proxy would copy that over).
+    if (isDraining()) proxyRes.headers.connection = 'close';
   });
   proxy.on('econnreset', function onClientGone() {
     onClientAbort?.();
