@@ -34,32 +34,27 @@ export function oneOf<T extends string>(env: Env, name: string, fallback: T, all
   return value;
 }
 
-export function httpUrl(env: Env, name: string): URL | undefined {
+/** A URL with one of the given protocols; `shown` is what the message may repeat of the value. */
+function url(env: Env, name: string, protocols: string[], example: string, shown = (raw: string) => raw): URL | undefined {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
-  let url: URL;
+  let parsed: URL;
   try {
-    url = new URL(raw);
+    parsed = new URL(raw);
   } catch {
-    fail(name, raw, 'an absolute URL such as http://app:3000');
+    fail(name, shown(raw), `an absolute URL such as ${example}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail(name, raw, 'an http:// or https:// URL');
-  return url;
+  if (!protocols.includes(parsed.protocol)) fail(name, shown(raw), `a ${protocols.map((p) => `${p}//`).join(' or ')} URL such as ${example}`);
+  return parsed;
 }
 
+export function httpUrl(env: Env, name: string): URL | undefined {
+  return url(env, name, ['http:', 'https:'], 'http://app:3000');
+}
+
+/** The raw value, since pg parses it; never repeats the password in a message. */
 export function postgresUrl(env: Env, name: string): string | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    fail(name, redactUrl(raw), 'a URL such as postgres://user:password@host:5432/database');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    fail(name, redactUrl(raw), 'a postgres:// or postgresql:// URL');
-  }
-  return raw;
+  return url(env, name, ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/database', redactUrl) && text(env, name);
 }
 
 /** Hides the password of a URL before it is shown in a message or a log. */

@@ -38,7 +38,7 @@ export interface CurrentAndUpcoming {
   upcoming: MaintenanceWindow[];
 }
 
-interface WindowRow {
+export interface WindowRow {
   id: string;
   title: string;
   message: string;
@@ -52,13 +52,14 @@ interface WindowRow {
   component_ids: string[];
 }
 
-const COLUMNS = `id::text, title, message, starts_at, ends_at, ended_at, mode, response, path_prefixes, hosts,
+/** The columns toWindow reads, for every query that returns windows. */
+export const WINDOW_COLUMNS = `id::text, title, message, starts_at, ends_at, ended_at, mode, response, path_prefixes, hosts,
   ARRAY(SELECT wc.component_id::text FROM window_components wc WHERE wc.window_id = windows.id ORDER BY 1) AS component_ids`;
 
 // A listing is for people: more rows than this (say, a long recurring series) would only scroll away.
 const LIST_LIMIT = 100;
 
-function toWindow(row: WindowRow): MaintenanceWindow {
+export function toWindow(row: WindowRow): MaintenanceWindow {
   return {
     id: row.id,
     title: row.title,
@@ -69,7 +70,8 @@ function toWindow(row: WindowRow): MaintenanceWindow {
     mode: row.mode,
     response: row.response,
     pathPrefixes: row.path_prefixes,
-    hosts: row.hosts,
+    // Lower-case whatever wrote the row (plain SQL too): hosts are compared with the request's lower-cased Host.
+    hosts: row.hosts.map((host) => host.toLowerCase()),
     componentIds: row.component_ids,
   };
 }
@@ -87,7 +89,7 @@ export async function startNow(pool: Pool, input: StartNowInput): Promise<Mainte
       `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, created_by, starts_at, ends_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, now(),
                coalesce(now() + $8::double precision * interval '1 millisecond', $9::timestamptz))
-       RETURNING ${COLUMNS}`,
+       RETURNING ${WINDOW_COLUMNS}`,
       [...detailParams(input), afterMs, at],
     );
     return toWindow(rows[0]!);
@@ -104,7 +106,7 @@ export async function endNow(pool: Pool): Promise<MaintenanceWindow[]> {
        WHERE starts_at <= now()
          AND coalesce(ended_at, 'infinity') > now()
          AND coalesce(ends_at, 'infinity') > now()
-       RETURNING ${COLUMNS}`,
+       RETURNING ${WINDOW_COLUMNS}`,
     );
     return rows.map(toWindow).sort((a, b) => a.startsAt - b.startsAt || Number(a.id) - Number(b.id));
   } catch (err) {
@@ -121,7 +123,7 @@ export async function schedule(pool: Pool, input: ScheduleInput): Promise<Mainte
       `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, created_by, starts_at, ends_at)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $8::timestamptz + $9::double precision * interval '1 millisecond'
        WHERE $8::timestamptz > now()
-       RETURNING ${COLUMNS}`,
+       RETURNING ${WINDOW_COLUMNS}`,
       [...detailParams(input), input.startsAt.toISOString(), input.durationMs],
     ));
   } catch (err) {
@@ -140,7 +142,7 @@ export async function listCurrentAndUpcoming(pool: Pool): Promise<CurrentAndUpco
     return await transaction(pool, async function readWindows(client) {
       const clock = await client.query<{ now: Date }>('SELECT now() AS now');
       const { rows } = await client.query<WindowRow>(
-        `SELECT ${COLUMNS} FROM windows
+        `SELECT ${WINDOW_COLUMNS} FROM windows
          WHERE least(coalesce(ended_at, 'infinity'), coalesce(ends_at, 'infinity')) > now()
          ORDER BY starts_at, id
          LIMIT ${LIST_LIMIT}`,

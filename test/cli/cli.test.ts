@@ -13,6 +13,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { verifyBypassToken } from '../../src/decide/bypass-token.js';
 import { createLogger } from '../../src/log.js';
 import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
+import type { WindowRow as StoredWindow } from '../../src/maintenance/windows.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const MINUTE = 60_000;
@@ -41,19 +42,7 @@ function run(...args: string[]): Promise<Result> {
   return runCli(args, { DATABASE_URL: db.url });
 }
 
-interface WindowRow {
-  id: string;
-  title: string;
-  message: string;
-  starts_at: Date;
-  ends_at: Date | null;
-  ended_at: Date | null;
-  mode: string;
-  response: string;
-  path_prefixes: string[];
-  hosts: string[];
-  created_by: string;
-}
+type WindowRow = Omit<StoredWindow, 'component_ids'> & { created_by: string };
 
 async function windows(): Promise<WindowRow[]> {
   return (await db.query<WindowRow>('SELECT *, id::text AS id FROM windows ORDER BY windows.id')).rows;

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { EMPTY_SNAPSHOT, type MaintenanceWindow, type Snapshot } from '../../src/snapshot/types.js';
 import { createStatusRenderer } from '../../src/status/render.js';
 import { buildStatusView, type PageOptions, type PageState } from '../../src/status/view-model.js';
+import { win } from '../helpers/windows.js';
 
 // Compiled to dist/test/status/, so the repository root is three levels up.
 const VIEWS_DIR = fileURLToPath(new URL('../../../views/', import.meta.url));
@@ -17,19 +18,14 @@ const NOW = Date.UTC(2026, 10, 22, 14, 5);
 const EVIL = '<script>alert(1)</script>';
 const OPTIONS: PageOptions = { siteName: 'Acme', supportEmail: 'help@acme.test', statusPath: '/status' };
 
-const held: MaintenanceWindow = {
+const held: MaintenanceWindow = win({
   id: 'w1',
   title: `Upgrade ${EVIL}`,
   message: `We are moving ${EVIL} "quoted" & 'single'`,
   startsAt: NOW - 10 * MINUTE,
   endsAt: NOW + 25 * MINUTE,
-  endedAt: null,
-  mode: 'block',
-  response: 'render',
-  pathPrefixes: [],
-  hosts: [],
   componentIds: ['c1'],
-};
+});
 
 const snapshot: Snapshot = {
   ...EMPTY_SNAPSHOT,

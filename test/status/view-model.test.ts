@@ -5,25 +5,14 @@ import assert from 'node:assert/strict';
 import { EMPTY_SNAPSHOT, type Component, type MaintenanceWindow, type Snapshot, type Update } from '../../src/snapshot/types.js';
 import { buildStatusView, NO_END_TEXT, type PageOptions } from '../../src/status/view-model.js';
 import { relativeText, utcText } from '../../src/status/time-text.js';
+import { win } from '../helpers/windows.js';
 
 const MINUTE = 60_000;
 const NOW = Date.UTC(2026, 10, 22, 14, 5); // 14:05 UTC, 22 Nov 2026
 const OPTIONS: PageOptions = { siteName: 'Acme', supportEmail: 'help@acme.test', statusPath: '/status' };
 
 function windowOf(fields: Partial<MaintenanceWindow> & { id: string }): MaintenanceWindow {
-  return {
-    title: `Window ${fields.id}`,
-    message: '',
-    startsAt: NOW - 10 * MINUTE,
-    endsAt: NOW + 25 * MINUTE,
-    endedAt: null,
-    mode: 'block',
-    response: 'render',
-    pathPrefixes: [],
-    hosts: [],
-    componentIds: [],
-    ...fields,
-  };
+  return win({ title: `Window ${fields.id}`, message: '', startsAt: NOW - 10 * MINUTE, endsAt: NOW + 25 * MINUTE, ...fields });
 }
 
 function component(id: string, status: Component['status'], position = 0): Component {
