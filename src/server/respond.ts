@@ -20,7 +20,7 @@ export interface Responder {
   refuseUpgrade(req: http.IncomingMessage, socket: Duplex, decision: Hold, now: number): void;
 }
 
-type ResponderConfig = Pick<Config, 'statusPath' | 'siteName' | 'supportEmail' | 'publicUrl'>;
+type ResponderConfig = Pick<Config, 'statusPath' | 'siteName' | 'supportEmail' | 'publicUrl' | 'trustProxy'>;
 
 /** Browsers ask for text/html; API clients, curl and monitors get JSON. */
 export function wantsHtml(req: http.IncomingMessage): boolean {
@@ -32,9 +32,14 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
   const securityHeaders = securityHeaderList();
   const pageOptions = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
 
+  /** Absolute, so API clients can follow it: PUBLIC_URL, or the scheme and host the client used. */
   function statusUrl(req: http.IncomingMessage): string {
     if (config.publicUrl) return new URL(config.statusPath, config.publicUrl).href;
-    return req.headers.host ? `//${req.headers.host}${config.statusPath}` : config.statusPath;
+    if (!req.headers.host) return config.statusPath;
+    const forwarded = req.headers['x-forwarded-proto'];
+    const viaTrustedProxy = typeof forwarded === 'string' && config.trustProxy(req.socket.remoteAddress ?? '', 0);
+    const scheme = viaTrustedProxy ? forwarded.split(',', 1)[0]!.trim() : 'encrypted' in req.socket ? 'https' : 'http';
+    return `${scheme === 'https' ? 'https' : 'http'}://${req.headers.host}${config.statusPath}`;
   }
 
   function page(snapshot: Snapshot, now: number, state: PageState, key: string): string {
