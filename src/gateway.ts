@@ -2,7 +2,6 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
 import { ConfigError } from './errors.js';

@@ -1,12 +1,10 @@
 // The PostgreSQL processes behind the embedded database: where the binaries are, which OS user
-// runs them, initdb, the server itself, and what a pid found on disk really is.
+// runs them, initdb, and the server itself.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFile, readlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { EmbeddedDatabaseError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -93,57 +91,6 @@ async function lookupUser(name: string): Promise<RunAs | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** Whether kill(pid, 0) finds anything, which is also the test postgres applies to postmaster.pid. */
-export function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** A running process: kill(pid, 0) also succeeds for zombies nobody reaps and for thread ids. */
-export async function isAlive(pid: number): Promise<boolean> {
-  if (!pidExists(pid)) return false;
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
-  if (status === undefined) return true;
-  const state = /^State:\s*(\S)/m.exec(status)?.[1];
-  const tgid = /^Tgid:\s*(\d+)/m.exec(status)?.[1];
-  return state !== 'Z' && state !== 'X' && (tgid === undefined || Number(tgid) === pid);
-}
-
-/** What runs as pid, as far as this OS tells: program name and working directory, each when known. */
-export async function describeProcess(pid: number): Promise<{ program?: string; cwd?: string }> {
-  const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => undefined);
-  if (comm !== undefined) {
-    const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
-    return { program: comm.trim(), ...(cwd === undefined ? {} : { cwd }) };
-  }
-  try {
-    const { stdout } = await execFileAsync('ps', ['-o', 'comm=', '-p', String(pid)]);
-    const program = path.basename(stdout.trim());
-    return program ? { program } : {};
-  } catch {
-    return {};
-  }
-}
-
-/** Signals a process that is not our child and polls until it is gone; true if it went. */
-export async function stopProcess(pid: number, steps: Array<[NodeJS.Signals, number]>): Promise<boolean> {
-  for (const [signal, waitMs] of steps) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      return true;
-    }
-    for (const deadline = Date.now() + waitMs; Date.now() < deadline; await sleep(100)) {
-      if (!(await isAlive(pid))) return true;
-    }
-  }
-  return !(await isAlive(pid));
 }
 
 // Only what postgres needs: the gateway's own secrets stay out of the server's environment.

@@ -9,7 +9,7 @@ import { mkdtemp, readdir, readlink, realpath, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { stopProcess } from '../../src/db/embedded-process.js';
+import { stopProcess } from '../../src/db/embedded-pids.js';
 import { waitFor } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
 import { CLI_MAIN, GATEWAY_MAIN, isRunning, killLeftovers, runNode, startGatewayProcess, type GatewayProcess } from '../helpers/process.js';
