@@ -28,7 +28,7 @@ export type Decision =
   | {
       action: 'hold';
       /** The windows that hold this request, earliest start first. */
-      windows: MaintenanceWindow[];
+      windows: readonly MaintenanceWindow[];
       response: MaintenanceWindow['response'];
       /** When every holding window is over, or null while one of them has no end. */
       until: number | null;
@@ -42,13 +42,18 @@ export function appliesTo(window: MaintenanceWindow, path: string, host: string)
   return window.pathPrefixes.length === 0 || hasAnyPrefix(path, window.pathPrefixes);
 }
 
-/** Windows in force now that cover this path and host. */
-export function windowsFor(snapshot: Snapshot, now: number, path: string, host: string): MaintenanceWindow[] {
-  const found: MaintenanceWindow[] = [];
+const NONE: readonly MaintenanceWindow[] = Object.freeze([]);
+
+/**
+ * Windows in force now that cover this path and host. Allocates only when one does: with a
+ * window merely scheduled for later, this runs on every forwarded request.
+ */
+export function windowsFor(snapshot: Snapshot, now: number, path: string, host: string): readonly MaintenanceWindow[] {
+  let found: MaintenanceWindow[] | undefined;
   for (const window of snapshot.windows) {
-    if (isInForce(window, now) && appliesTo(window, path, host)) found.push(window);
+    if (isInForce(window, now) && appliesTo(window, path, host)) (found ??= []).push(window);
   }
-  return found;
+  return found ?? NONE;
 }
 
 function latestEnd(windows: readonly MaintenanceWindow[]): number | null {

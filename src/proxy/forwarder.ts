@@ -29,7 +29,11 @@ export interface ForwarderOptions {
 
 export function createForwarder({ target, timeoutMs, log, onError, onClientAbort, isDraining = () => false }: ForwarderOptions): Forwarder {
   const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
-  const proxy = createProxyServer({ target: target.href, agent, xfwd: true, ws: true });
+  // A URL object, not its href: http-proxy-3 parses a string target anew on every request.
+  const proxy = createProxyServer({ target, agent, xfwd: true, ws: true });
+  // One callback for every request (it gets req and res back), so forwarding allocates no closure.
+  const onForwardError = (err: Error, req: http.IncomingMessage, res: http.ServerResponse | Duplex) =>
+    onError(err as Error & { code?: string }, req, res as http.ServerResponse);
 
   proxy.on('proxyReq', function armUpstreamTimeout(proxyReq) {
     proxyReq.setTimeout(timeoutMs, () => {
@@ -61,9 +65,7 @@ export function createForwarder({ target, timeoutMs, log, onError, onClientAbort
 
   return {
     web(req, res) {
-      proxy.web(req, res, {}, function onForwardError(err) {
-        onError(err as Error & { code?: string }, req, res);
-      });
+      proxy.web(req, res, onForwardError);
     },
     ws(req, socket, head) {
       socket.on('error', function onClientSocketError() {

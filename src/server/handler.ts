@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Forwarder } from '../proxy/forwarder.js';
 import type { SnapshotStore } from '../snapshot/store.js';
+import type { Snapshot } from '../snapshot/types.js';
 import type { Responder } from './respond.js';
 
 export const BYPASS_HEADER = 'x-intermission-bypass';
@@ -91,8 +92,8 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
     return id;
   }
 
-  function decideFor(req: http.IncomingMessage, path: string, at: number): Decision {
-    return decide(store.current(), at, new LazyRequestFacts(req, path, config.trustProxy), policy);
+  function decideFor(req: http.IncomingMessage, path: string, at: number, snapshot: Snapshot): Decision {
+    return decide(snapshot, at, new LazyRequestFacts(req, path, config.trustProxy), policy);
   }
 
   return {
@@ -106,11 +107,13 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
         app(req, res);
         return;
       }
-      const decision = decideFor(req, path, started);
+      // One snapshot for the decision and the page, even if a reload lands in between.
+      const snapshot = store.current();
+      const decision = decideFor(req, path, started, snapshot);
       if (decision.action === 'hold') {
         metrics.requests.hold.inc();
         if (logOwn) accessLog(req, res, 'hold', started);
-        responder.hold(req, res, decision, store.current(), started);
+        responder.hold(req, res, decision, snapshot, started);
         return;
       }
       const outcome = decision.action;
@@ -127,7 +130,7 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      const decision = decideFor(req, path, at);
+      const decision = decideFor(req, path, at, store.current());
       if (decision.action === 'hold') {
         metrics.requests.hold.inc();
         responder.refuseUpgrade(req, socket, decision, at);

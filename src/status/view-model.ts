@@ -16,7 +16,7 @@ export type { Severity };
 
 export type PageState =
   | { kind: 'status' }
-  | { kind: 'maintenance'; windows: MaintenanceWindow[] }
+  | { kind: 'maintenance'; windows: readonly MaintenanceWindow[] }
   | { kind: 'trouble'; status: 502 | 504 };
 
 export interface PageOptions {
@@ -149,7 +149,7 @@ function windowView(window: MaintenanceWindow, now: number): WindowView {
 }
 
 /** A request is held until every window holding it has ended; one open-ended window keeps it open. */
-function heldUntil(windows: MaintenanceWindow[]): number | null {
+function heldUntil(windows: readonly MaintenanceWindow[]): number | null {
   let latest = 0;
   for (const window of windows) {
     const end = effectiveEnd(window);
@@ -159,7 +159,7 @@ function heldUntil(windows: MaintenanceWindow[]): number | null {
   return windows.length > 0 ? latest : null;
 }
 
-function componentViews(components: Component[], inForce: MaintenanceWindow[]): ComponentView[] {
+function componentViews(components: Component[], inForce: readonly MaintenanceWindow[]): ComponentView[] {
   const underMaintenance = new Set(inForce.flatMap((w) => w.componentIds));
   return [...components]
     .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
@@ -176,7 +176,7 @@ function componentViews(components: Component[], inForce: MaintenanceWindow[]): 
     });
 }
 
-function overallState(state: PageState, components: ComponentView[], inForce: MaintenanceWindow[]): OverallState {
+function overallState(state: PageState, components: ComponentView[], inForce: readonly MaintenanceWindow[]): OverallState {
   if (state.kind === 'trouble') return 'trouble';
   if (state.kind === 'maintenance') return 'maintenance';
   let status: ComponentStatus = inForce.length > 0 ? 'under_maintenance' : 'operational';
