@@ -37,6 +37,37 @@ export class NotFoundError extends GatewayError {
   }
 }
 
+/** No valid session or API token came with a request that needs one. */
+export class UnauthenticatedError extends GatewayError {
+  constructor(message: string) {
+    super('GW_ERR_UNAUTHENTICATED', 401, message);
+  }
+}
+
+/** The actor is known but their role does not allow this, or a CSRF check failed. */
+export class ForbiddenError extends GatewayError {
+  constructor(message: string, code = 'GW_ERR_FORBIDDEN') {
+    super(code, 403, message);
+  }
+}
+
+/** Too many attempts; retryAfterMs says when to try again. */
+export class RateLimitedError extends GatewayError {
+  readonly retryAfterMs: number;
+
+  constructor(message: string, retryAfterMs: number) {
+    super('GW_ERR_RATE_LIMITED', 429, message);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The thing exists but is in a state that does not allow this (e.g. extending a window that is over). */
+export class ConflictError extends GatewayError {
+  constructor(message: string) {
+    super('GW_ERR_CONFLICT', 409, message);
+  }
+}
+
 /** The database cannot be reached or refused the work; nothing was saved. */
 export class DatabaseError extends GatewayError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
+import type { Pool } from './db/pool.js';
 import { ConfigError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Lifecycle } from './ops/health.js';
@@ -22,6 +23,8 @@ export interface GatewayDeps {
   config: Readonly<Config>;
   upstream: URL;
   store: SnapshotStore;
+  /** For the admin area's reads and writes; the request path never uses it. */
+  pool: Pool;
   log: Logger;
   now?: () => number;
 }
@@ -35,7 +38,7 @@ export interface Gateway {
   shutdown(): Promise<void>;
 }
 
-export function createGateway({ config, upstream, store, log, now = Date.now }: GatewayDeps): Gateway {
+export function createGateway({ config, upstream, store, pool, log, now = Date.now }: GatewayDeps): Gateway {
   const lifecycle: Lifecycle = { draining: false };
   const metrics = createMetrics(store, now);
   const renderer = createStatusRenderer({ viewsDir: VIEWS_DIR });
@@ -58,7 +61,7 @@ export function createGateway({ config, upstream, store, log, now = Date.now }: 
     },
   });
 
-  const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, now });
+  const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, now });
   const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, log, now });
 
   const server = http.createServer({ keepAlive: true }, function onRequest(req, res) {

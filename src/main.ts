@@ -7,6 +7,8 @@ import { redactUrl } from './config/parse.js';
 import { openDatabase, type DatabaseHandle } from './db/open.js';
 import { prepareDatabase } from './db/prepare.js';
 import { DatabaseError, GatewayError } from './errors.js';
+import { ensureFirstAdmin } from './accounts/first-admin.js';
+import { createPool } from './db/pool.js';
 import { createGateway } from './gateway.js';
 import { createLogger, type Logger } from './log.js';
 import { createSnapshotStore } from './snapshot/store.js';
@@ -18,12 +20,14 @@ async function serve(config: Readonly<Config>, databaseUrl: string, log: Logger)
   const upstream = requireUpstream(config);
   const store = createSnapshotStore({ url: databaseUrl, log: log.child({ module: 'snapshot' }), reloadIntervalMs: config.snapshotReloadMs });
   await store.start();
-  const gateway = createGateway({ config, upstream, store, log });
+  const pool = createPool({ url: databaseUrl, log: log.child({ module: 'db' }), max: 5, applicationName: 'intermission-admin' });
+  const gateway = createGateway({ config, upstream, store, pool, log });
   const address = await gateway.listen(config.port, config.host);
   if (cluster.isWorker) process.send?.({ type: WORKER_READY, port: address.port });
   else log.info({ port: address.port, upstream: upstream.origin, statusPath: config.statusPath }, 'gateway listening');
   return async function stopServing() {
     await gateway.shutdown();
+    await pool.end();
     await store.close();
   };
 }
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
       throw unusableDatabase(err, database);
     });
     log.info({ database: database.description }, 'database ready');
+    await firstAdmin(config, database.url, log);
     const stop = config.workers > 1 ? await runWorkers(config, database.url, log) : await serve(config, database.url, log);
     onSignals(log, async () => {
       await stop();
@@ -100,6 +105,17 @@ async function main(): Promise<void> {
   } catch (err) {
     await database.stop().catch(() => undefined);
     throw err;
+  }
+}
+
+/** With no user yet: the first admin from ADMIN_EMAIL/ADMIN_PASSWORD, or a setup link in the log. */
+async function firstAdmin(config: Readonly<Config>, databaseUrl: string, log: Logger): Promise<void> {
+  const pool = createPool({ url: databaseUrl, log, max: 1, applicationName: 'intermission-setup' });
+  try {
+    const base = config.publicUrl?.href.replace(/\/$/, '') ?? `http://localhost:${config.port}`;
+    await ensureFirstAdmin(pool, { email: config.adminEmail, password: config.adminPassword, adminUrl: `${base}${config.adminPath}` }, log);
+  } finally {
+    await pool.end();
   }
 }
 

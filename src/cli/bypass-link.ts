@@ -2,6 +2,7 @@
 // e.g. to check a deploy before customers see it. The URL alone goes to stdout, for scripts.
 
 import type { Command } from 'commander';
+import { writeAs } from '../audit/write-as.js';
 import { createBypassLink } from '../maintenance/bypass-links.js';
 import { MAX_BYPASS_LINK_MS, MAX_NOTE_LENGTH, parseBaseUrl, parseDuration, parseMessage } from '../maintenance/input.js';
 import type { Config } from '../config/config.js';
@@ -48,7 +49,7 @@ Examples:
       const durationMs = parseDuration(options.for ?? DEFAULT_DURATION, '--for', MAX_BYPASS_LINK_MS);
       const note = parseMessage(options.note ?? '', '--note', MAX_NOTE_LENGTH);
       const base = baseUrlOf(options.baseUrl, cli.config);
-      const link = await withDatabase(cli, ({ pool }) => createBypassLink(pool, { durationMs, note, createdBy: cli.actor }));
+      const link = await withDatabase(cli, ({ pool }) => writeAs(pool, cli.actor, 'bypass_link.create', (client) => createBypassLink(client, { durationMs, note })));
       process.stderr.write(`Bypass link ${link.id}, expires ${iso(link.expiresAt)} (in ${humanizeDuration(durationMs)}):\n`);
       process.stdout.write(`${bypassUrl(base, link.token)}\n`);
     });

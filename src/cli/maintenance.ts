@@ -12,6 +12,7 @@ import {
   parseTitle,
 } from '../maintenance/input.js';
 import { endNow, listCurrentAndUpcoming, schedule, startNow, type WindowDetails, type WindowEnd } from '../maintenance/windows.js';
+import { writeAs } from '../audit/write-as.js';
 import { ValidationError } from '../errors.js';
 import { loadCli, withDatabase } from './context.js';
 import { describeEffect, describeWindow, humanizeDuration, iso } from './status.js';
@@ -27,7 +28,7 @@ interface DetailOptions {
 
 const DEFAULT_TITLE = 'Maintenance';
 
-function parseDetails(options: DetailOptions, createdBy: string): WindowDetails {
+function parseDetails(options: DetailOptions): WindowDetails {
   return {
     title: parseTitle(options.title ?? DEFAULT_TITLE, '--title'),
     message: parseMessage(options.message ?? '', '--message'),
@@ -35,7 +36,6 @@ function parseDetails(options: DetailOptions, createdBy: string): WindowDetails 
     response: options.redirect ? 'redirect' : 'render',
     pathPrefixes: options.paths === undefined ? [] : parsePathList(options.paths, '--paths'),
     hosts: options.hosts === undefined ? [] : parseHostList(options.hosts, '--hosts'),
-    createdBy,
   };
 }
 
@@ -78,8 +78,8 @@ Examples:
     )
     .action(async function turnOn(options: DetailOptions & { for?: string; until?: string }) {
       const cli = loadCli();
-      const input = { ...parseDetails(options, cli.actor), end: parseEnd(options) };
-      const window = await withDatabase(cli, ({ pool }) => startNow(pool, input));
+      const input = { ...parseDetails(options), end: parseEnd(options) };
+      const window = await withDatabase(cli, ({ pool }) => writeAs(pool, cli.actor, 'window.start', (client) => startNow(client, input)));
       const end = window.endsAt === null ? 'with no end' : `until ${iso(window.endsAt)} (in ${humanizeDuration(window.endsAt - window.startsAt)})`;
       process.stdout.write(`Maintenance is ON (window #${window.id}) ${end}; ${describeEffect(window)}\n`);
       if (window.endsAt === null) process.stdout.write('Turn it off with: intermission maintenance off\n');
@@ -101,7 +101,7 @@ Examples:
     .action(async function turnOff() {
       const cli = loadCli();
       const { ended, upcoming } = await withDatabase(cli, async ({ pool }) => ({
-        ended: await endNow(pool),
+        ended: await writeAs(pool, cli.actor, 'window.end', (client) => endNow(client)),
         upcoming: (await listCurrentAndUpcoming(pool)).upcoming,
       }));
       if (ended.length === 0) process.stdout.write('Maintenance is OFF: no maintenance was in force.\n');
@@ -134,11 +134,11 @@ Examples:
     .action(async function scheduleWindow(options: DetailOptions & { at: string; for: string }) {
       const cli = loadCli();
       const input = {
-        ...parseDetails(options, cli.actor),
+        ...parseDetails(options),
         startsAt: parseFutureTime(options.at, '--at', Date.now()),
         durationMs: parseDuration(options.for, '--for'),
       };
-      const window = await withDatabase(cli, ({ pool }) => schedule(pool, input));
+      const window = await withDatabase(cli, ({ pool }) => writeAs(pool, cli.actor, 'window.schedule', (client) => schedule(client, input)));
       process.stdout.write(
         `Scheduled window #${window.id} ${JSON.stringify(window.title)}: from ${iso(window.startsAt)} ` +
           `(in ${humanizeDuration(window.startsAt - Date.now())}) until ${iso(window.endsAt!)} ` +

@@ -37,10 +37,16 @@ export interface Config {
   shutdownTimeoutMs: number;
   snapshotReloadMs: number;
   workers: number;
+  /** The first admin, created at start-up when no user exists yet; without them a setup link is logged. */
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  sessionIdleTimeoutMs: number;
+  sessionMaxAgeMs: number;
 }
 
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;
+const DAY = 24 * HOUR;
 
 function trustedProxies(env: read.Env): { list: string[]; trust: Config['trustProxy'] } {
   const list = read.list(env, 'TRUSTED_PROXIES');
@@ -55,6 +61,19 @@ function workers(env: read.Env): number {
   const raw = read.text(env, 'WORKERS');
   if (raw === undefined || raw.toLowerCase() === 'auto') return os.availableParallelism();
   return read.integer(env, 'WORKERS', 1, 1, 64);
+}
+
+function firstAdmin(env: read.Env): { email: string | undefined; password: string | undefined } {
+  const email = read.email(env, 'ADMIN_EMAIL')?.toLowerCase();
+  // Not trimmed: spaces may be part of a passphrase.
+  const password = env.ADMIN_PASSWORD || undefined;
+  if ((email === undefined) !== (password === undefined)) {
+    throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both to create the first admin, or neither to get a setup link in the log');
+  }
+  if (password !== undefined && [...password].length < 12) {
+    throw new ConfigError('ADMIN_PASSWORD is too short: expected at least 12 characters');
+  }
+  return { email, password };
 }
 
 function checkReservedPaths(statusPath: string, adminPath: string): void {
@@ -73,6 +92,7 @@ export function loadConfig(env: read.Env = process.env): Readonly<Config> {
   checkReservedPaths(statusPath, adminPath);
   const proxies = trustedProxies(env);
   const allowedPaths = read.list(env, 'ALLOWED_PATHS');
+  const admin = firstAdmin(env);
   for (const prefix of allowedPaths) {
     if (!prefix.startsWith('/')) read.invalidSetting('ALLOWED_PATHS', prefix, 'a comma-separated list of paths that start with /');
   }
@@ -98,6 +118,10 @@ export function loadConfig(env: read.Env = process.env): Readonly<Config> {
     shutdownTimeoutMs: read.integer(env, 'SHUTDOWN_TIMEOUT_MS', 25 * SECOND, 0, HOUR),
     snapshotReloadMs: read.integer(env, 'SNAPSHOT_RELOAD_MS', 30 * SECOND, 1000, HOUR),
     workers: workers(env),
+    adminEmail: admin.email,
+    adminPassword: admin.password,
+    sessionIdleTimeoutMs: read.integer(env, 'SESSION_IDLE_TIMEOUT_MS', 8 * HOUR, 60 * SECOND, 30 * DAY),
+    sessionMaxAgeMs: read.integer(env, 'SESSION_MAX_AGE_MS', 7 * DAY, 60 * SECOND, 365 * DAY),
   });
 }
 

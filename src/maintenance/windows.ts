@@ -1,6 +1,7 @@
 // The SQL of maintenance windows: start one now, end those in force, schedule one, list what is
 // in force and coming. Inputs arrive validated (see input.ts); "now" is always the database's.
 
+import type { Queryable } from '../audit/write-as.js';
 import type { Pool } from '../db/pool.js';
 import { transaction } from '../db/pool.js';
 import { fromDatabaseError, ValidationError } from '../errors.js';
@@ -15,8 +16,6 @@ export interface WindowDetails {
   pathPrefixes: string[];
   /** Empty: every host. */
   hosts: string[];
-  /** Who asked, for the record, e.g. "cli:alice". */
-  createdBy: string;
 }
 
 /** How a window started now ends: after a duration, at a time, or only when someone ends it (null). */
@@ -76,19 +75,20 @@ export function toWindow(row: WindowRow): MaintenanceWindow {
   };
 }
 
+// created_by is left to its column default, intermission_actor(): whoever writeAs() named.
 function detailParams(input: WindowDetails): unknown[] {
-  return [input.title, input.message, input.mode, input.response, input.pathPrefixes, input.hosts, input.createdBy];
+  return [input.title, input.message, input.mode, input.response, input.pathPrefixes, input.hosts];
 }
 
 /** Inserts a window that starts at the database's now(); with `end` null it stays until ended. */
-export async function startNow(pool: Pool, input: StartNowInput): Promise<MaintenanceWindow> {
+export async function startNow(db: Queryable, input: StartNowInput): Promise<MaintenanceWindow> {
   const afterMs = input.end && 'afterMs' in input.end ? input.end.afterMs : null;
   const at = input.end && 'at' in input.end ? input.end.at.toISOString() : null;
   try {
-    const { rows } = await pool.query<WindowRow>(
-      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, created_by, starts_at, ends_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now(),
-               coalesce(now() + $8::double precision * interval '1 millisecond', $9::timestamptz))
+    const { rows } = await db.query<WindowRow>(
+      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, starts_at, ends_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now(),
+               coalesce(now() + $7::double precision * interval '1 millisecond', $8::timestamptz))
        RETURNING ${WINDOW_COLUMNS}`,
       [...detailParams(input), afterMs, at],
     );
@@ -99,9 +99,9 @@ export async function startNow(pool: Pool, input: StartNowInput): Promise<Mainte
 }
 
 /** Ends every window in force now, whatever its scope; returns the windows it ended (none: []). */
-export async function endNow(pool: Pool): Promise<MaintenanceWindow[]> {
+export async function endNow(db: Queryable): Promise<MaintenanceWindow[]> {
   try {
-    const { rows } = await pool.query<WindowRow>(
+    const { rows } = await db.query<WindowRow>(
       `UPDATE windows SET ended_at = now(), updated_at = now()
        WHERE starts_at <= now()
          AND coalesce(ended_at, 'infinity') > now()
@@ -115,14 +115,14 @@ export async function endNow(pool: Pool): Promise<MaintenanceWindow[]> {
 }
 
 /** Inserts a window for later; refused when startsAt is not after the database's now(). */
-export async function schedule(pool: Pool, input: ScheduleInput): Promise<MaintenanceWindow> {
+export async function schedule(db: Queryable, input: ScheduleInput): Promise<MaintenanceWindow> {
   let rows: WindowRow[];
   try {
     // The condition is checked by the database's clock, so a skewed client clock cannot slip a past start in.
-    ({ rows } = await pool.query<WindowRow>(
-      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, created_by, starts_at, ends_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $8::timestamptz + $9::double precision * interval '1 millisecond'
-       WHERE $8::timestamptz > now()
+    ({ rows } = await db.query<WindowRow>(
+      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, starts_at, ends_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7::timestamptz, $7::timestamptz + $8::double precision * interval '1 millisecond'
+       WHERE $7::timestamptz > now()
        RETURNING ${WINDOW_COLUMNS}`,
       [...detailParams(input), input.startsAt.toISOString(), input.durationMs],
     ));

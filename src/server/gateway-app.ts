@@ -1,8 +1,10 @@
 // The express app for the gateway's own routes: the status page, /_gateway/*, and the admin
-// area's place. Forwarded traffic never enters it.
+// area. Forwarded traffic never enters it.
 
 import express from 'express';
+import { createAdminApp } from '../admin/app.js';
 import type { Config } from '../config/config.js';
+import type { Pool } from '../db/pool.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { createHealthRouter, type Lifecycle } from '../ops/health.js';
@@ -21,23 +23,24 @@ export interface GatewayAppDeps {
   lifecycle: Lifecycle;
   log: Logger;
   viewsDir: string;
+  pool: Pool;
+  upstream: URL;
   now?: () => number;
 }
 
-export function createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir, now }: GatewayAppDeps): express.Express {
+export function createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir, pool, upstream, now = Date.now }: GatewayAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // The admin pages render through express; templates are compiled once, whatever NODE_ENV says.
+  app.set('views', viewsDir);
+  app.set('view engine', 'ejs');
+  app.enable('view cache');
   app.set('trust proxy', config.trustProxy);
   app.use(createHelmet());
 
   app.use('/_gateway', createHealthRouter(store, metrics, lifecycle), createBypassRouter(store, now));
   app.use(config.statusPath, createStatusRouter(config, store, renderer, viewsDir, now));
-  app.use(config.adminPath, function adminNotYetAvailable(_req, res) {
-    res
-      .status(404)
-      .type('text/plain')
-      .send('The admin area is not available in this version. Use the `intermission` command line instead.\n');
-  });
+  app.use(config.adminPath, createAdminApp({ config, pool, store, log: log.child({ module: 'admin' }), upstream, now }, viewsDir));
 
   app.use(function notFound(_req, res) {
     res.status(404).json({ error: { code: 'GW_ERR_NOT_FOUND', message: 'No such page' } });

@@ -3,7 +3,7 @@
 
 import type pg from 'pg';
 import { toWindow, WINDOW_COLUMNS, type WindowRow } from '../maintenance/windows.js';
-import type { Component, ComponentStatus, Snapshot, Update } from './types.js';
+import { NO_SETTINGS, type Component, type ComponentStatus, type SiteSettings, type Snapshot, type Update } from './types.js';
 
 const RECENT_UPDATES = 20;
 
@@ -23,6 +23,11 @@ const BYPASS_SQL = `
   SELECT (SELECT value FROM gateway_secrets WHERE name = 'bypass') AS secret,
          coalesce((SELECT array_agg(id::text) FROM bypass_links WHERE revoked_at IS NULL AND expires_at > now()), '{}') AS ids`;
 
+const SETTINGS_SQL = `
+  SELECT site_name AS "siteName", support_email AS "supportEmail", logo_url AS "logoUrl",
+         brand_color AS "brandColor", footer_text AS "footerText"
+  FROM settings WHERE id`;
+
 export async function loadSnapshot(client: pg.ClientBase, version: number, now: number): Promise<Snapshot> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
@@ -30,6 +35,7 @@ export async function loadSnapshot(client: pg.ClientBase, version: number, now: 
     const components = await client.query<Component & { status: ComponentStatus }>(COMPONENTS_SQL);
     const updates = await client.query<{ id: string; window_id: string | null; body: string; created_at: Date }>(UPDATES_SQL);
     const bypass = await client.query<{ secret: string | null; ids: string[] }>(BYPASS_SQL);
+    const settings = await client.query<SiteSettings>(SETTINGS_SQL);
     await client.query('COMMIT');
     return {
       version,
@@ -41,6 +47,7 @@ export async function loadSnapshot(client: pg.ClientBase, version: number, now: 
       ),
       bypassSecret: bypass.rows[0]?.secret ?? '',
       activeBypassLinks: new Set(bypass.rows[0]?.ids ?? []),
+      settings: settings.rows[0] ?? NO_SETTINGS,
     };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

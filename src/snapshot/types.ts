@@ -43,6 +43,18 @@ export interface Update {
   createdAt: number;
 }
 
+/** What an admin set about the site in Settings; null falls back to the environment. */
+export interface SiteSettings {
+  siteName: string | null;
+  supportEmail: string | null;
+  logoUrl: string | null;
+  /** #rrggbb */
+  brandColor: string | null;
+  footerText: string | null;
+}
+
+export const NO_SETTINGS: SiteSettings = Object.freeze({ siteName: null, supportEmail: null, logoUrl: null, brandColor: null, footerText: null });
+
 export interface Snapshot {
   /** Increases with every reload; caches key on it. */
   version: number;
@@ -56,6 +68,7 @@ export interface Snapshot {
   bypassSecret: string;
   /** Bypass links that are neither revoked nor expired. */
   activeBypassLinks: ReadonlySet<string>;
+  settings: SiteSettings;
 }
 
 /** The moment a window stops being in force, or null while it has no end. */
@@ -77,4 +90,5 @@ export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
   updates: [],
   bypassSecret: '',
   activeBypassLinks: new Set<string>(),
+  settings: NO_SETTINGS,
 });

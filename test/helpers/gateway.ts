@@ -2,6 +2,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config/config.js';
+import { createPool, type Pool } from '../../src/db/pool.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/log.js';
 import { createSnapshotStore, type SnapshotStore } from '../../src/snapshot/store.js';
@@ -11,6 +12,7 @@ export interface TestGateway {
   port: number;
   config: Readonly<Config>;
   store: SnapshotStore;
+  pool: Pool;
   gateway: Gateway;
   close(): Promise<void>;
 }
@@ -28,16 +30,19 @@ export async function startGateway(databaseUrl: string, upstreamUrl: string, env
   const log = createLogger(config.logLevel);
   const store = createSnapshotStore({ url: databaseUrl, log, reloadIntervalMs: config.snapshotReloadMs });
   await store.start();
-  const gateway = createGateway({ config, upstream: config.upstreamUrl!, store, log });
+  const pool = createPool({ url: databaseUrl, log, max: 4 });
+  const gateway = createGateway({ config, upstream: config.upstreamUrl!, store, pool, log });
   const address: AddressInfo = await gateway.listen(0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,
     config,
     store,
+    pool,
     gateway,
     async close() {
       await gateway.shutdown();
+      await pool.end();
       await store.close();
     },
   };

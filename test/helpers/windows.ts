@@ -1,6 +1,6 @@
 // Builders for snapshots and windows in unit tests, with a fixed clock.
 
-import type { MaintenanceWindow, Snapshot } from '../../src/snapshot/types.js';
+import { NO_SETTINGS, type MaintenanceWindow, type Snapshot } from '../../src/snapshot/types.js';
 
 export const NOW = Date.parse('2026-11-22T12:00:00.000Z');
 export const MINUTE = 60_000;
@@ -33,6 +33,7 @@ export function snap(windows: MaintenanceWindow[], overrides: Partial<Snapshot> 
     updates: [],
     bypassSecret: 'test-secret',
     activeBypassLinks: new Set(),
+    settings: NO_SETTINGS,
     ...overrides,
   };
 }

@@ -1,0 +1,68 @@
+// API endpoints as data: method, path, least role, input schemas and handler. The router mounts
+// them and the OpenAPI document is generated from the same list, so the two cannot drift apart.
+
+import express from 'express';
+import type { z } from 'zod';
+import { hasRole, type Actor, type Role } from '../../accounts/roles.js';
+import { ForbiddenError, UnauthenticatedError } from '../../errors.js';
+import { parseInput } from '../validation.js';
+
+export interface EndpointContext<Body, Query> {
+  body: Body;
+  query: Query;
+  params: Record<string, string>;
+  actor: Actor;
+  req: express.Request;
+  res: express.Response;
+}
+
+export interface Endpoint {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  /** Express-style, relative to ADMIN_PATH/api/v1, e.g. /windows/:id/extend. */
+  path: string;
+  /** Groups endpoints in the reference, e.g. "Windows". */
+  tag: string;
+  summary: string;
+  description?: string;
+  role: Role;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Describes a successful response in the reference; not enforced. */
+  response?: z.ZodType;
+  /** 200 unless said otherwise (201 for creations). */
+  status?: number;
+  handler(ctx: EndpointContext<any, any>): Promise<unknown>;
+}
+
+/** Defines an endpoint with its handler typed from its schemas. */
+export function endpoint<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+  definition: Omit<Endpoint, 'body' | 'query' | 'handler'> & {
+    body?: B;
+    query?: Q;
+    handler(ctx: EndpointContext<B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodType ? z.output<Q> : undefined>): Promise<unknown>;
+  },
+): Endpoint {
+  return definition as Endpoint;
+}
+
+export function mountEndpoints(router: express.Router, endpoints: readonly Endpoint[]): void {
+  for (const definition of endpoints) {
+    router[definition.method](definition.path, async function handleEndpoint(req, res, next) {
+      try {
+        const actor = res.locals.actor as Actor | undefined;
+        if (!actor) throw new UnauthenticatedError('send an API token: Authorization: Bearer imt_...');
+        if (!hasRole(actor.role, definition.role)) {
+          throw new ForbiddenError(`this token's role (${actor.role}) cannot do this: it needs ${definition.role} or above`);
+        }
+        const body = definition.body ? parseInput(definition.body, req.body) : undefined;
+        const query = definition.query ? parseInput(definition.query, req.query) : undefined;
+        const result = await definition.handler({ body, query, params: req.params as Record<string, string>, actor, req, res });
+        const status = definition.status ?? 200;
+        if (result === undefined) res.status(204).end();
+        else res.status(status).json(result);
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+}

@@ -1,0 +1,35 @@
+// ADMIN_PATH/api/v1: the automation API. Bearer tokens only (no cookies, so no CSRF to guard
+// against), JSON in and out, every error JSON with a stable code.
+
+import express from 'express';
+import { authenticateToken } from '../../accounts/api-tokens.js';
+import type { Pool } from '../../db/pool.js';
+import { fromDatabaseError, NotFoundError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { createApiErrorHandler } from '../errors.js';
+import { mountEndpoints, type Endpoint } from './endpoint.js';
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+export function createApiRouter(pool: Pool, endpoints: readonly Endpoint[], log: Logger): express.Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '64kb', strict: true }));
+
+  router.use(async function authenticate(req, res, next) {
+    const match = BEARER.exec(req.get('authorization') ?? '');
+    try {
+      res.locals.actor = match ? await authenticateToken(pool, match[1]!) : undefined;
+      next();
+    } catch (err) {
+      next(fromDatabaseError(err, 'checking the API token'));
+    }
+  });
+
+  mountEndpoints(router, endpoints);
+
+  router.use(function apiNotFound(req, _res, next) {
+    next(new NotFoundError(`no API endpoint ${req.method} ${req.path}: see the reference at ../docs`));
+  });
+  router.use(createApiErrorHandler(log));
+  return router;
+}

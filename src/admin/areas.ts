@@ -1,0 +1,37 @@
+// The parts of the admin area, each with its pages and its API endpoints. The API reference is
+// built from every other area's endpoints.
+
+import type express from 'express';
+import type { Endpoint } from './api/endpoint.js';
+import { createAuditArea } from './audit/area.js';
+import { createBypassLinksArea } from './bypass-links/area.js';
+import { createComponentsArea } from './components/area.js';
+import { createDashboardArea } from './dashboard/area.js';
+import type { AdminDeps } from './deps.js';
+import { createDocsArea } from './docs/area.js';
+import { createIncidentsArea } from './incidents/area.js';
+import { createSettingsArea } from './settings/area.js';
+import { createTokensArea } from './tokens/area.js';
+import { createUsersArea } from './users/area.js';
+import { createWindowsArea } from './windows/area.js';
+
+export interface AdminArea {
+  /** Pages, mounted after sign-in and the CSRF check; each route names its least role. */
+  pages?: express.Router;
+  endpoints?: Endpoint[];
+}
+
+export function adminAreas(deps: AdminDeps): AdminArea[] {
+  const areas = [
+    createDashboardArea(deps),
+    createWindowsArea(deps),
+    createComponentsArea(deps),
+    createIncidentsArea(deps),
+    createBypassLinksArea(deps),
+    createUsersArea(deps),
+    createTokensArea(deps),
+    createSettingsArea(deps),
+    createAuditArea(deps),
+  ];
+  return [...areas, createDocsArea(deps, areas.flatMap((area) => area.endpoints ?? []))];
+}

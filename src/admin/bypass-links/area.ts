@@ -1,0 +1,8 @@
+// The bypass-links part of the admin area. (Placeholder: its pages and endpoints come next.)
+
+import type { AdminArea } from '../areas.js';
+import type { AdminDeps } from '../deps.js';
+
+export function createBypassLinksArea(_deps: AdminDeps): AdminArea {
+  return {};
+}

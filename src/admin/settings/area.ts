@@ -1,0 +1,8 @@
+// The settings part of the admin area. (Placeholder: its pages and endpoints come next.)
+
+import type { AdminArea } from '../areas.js';
+import type { AdminDeps } from '../deps.js';
+
+export function createSettingsArea(_deps: AdminDeps): AdminArea {
+  return {};
+}

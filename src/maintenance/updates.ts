@@ -1,0 +1,64 @@
+// The SQL of updates: what the status page's timeline shows, posted to a window, to an incident,
+// or on its own as a general notice.
+
+import type { Queryable } from '../audit/write-as.js';
+import type { IncidentStatus } from './incident-status.js';
+
+export interface NewUpdate {
+  body: string;
+  windowId?: string | null;
+  incidentId?: string | null;
+  /** The incident status this update announces; only for incident updates. */
+  status?: IncidentStatus | null;
+}
+
+export interface UpdateRecord {
+  id: string;
+  windowId: string | null;
+  incidentId: string | null;
+  status: IncidentStatus | null;
+  body: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+interface UpdateRow {
+  id: string; window_id: string | null; incident_id: string | null; status: IncidentStatus | null;
+  body: string; created_by: string; created_at: Date;
+}
+
+export const UPDATE_COLUMNS = 'id::text, window_id::text, incident_id::text, status, body, created_by, created_at';
+
+export function toUpdateRecord(row: UpdateRow): UpdateRecord {
+  return {
+    id: row.id,
+    windowId: row.window_id,
+    incidentId: row.incident_id,
+    status: row.status,
+    body: row.body,
+    createdBy: row.created_by,
+    createdAt: row.created_at.getTime(),
+  };
+}
+
+export async function postUpdate(db: Queryable, input: NewUpdate): Promise<UpdateRecord> {
+  const { rows } = await db.query<UpdateRow>(
+    `INSERT INTO updates (body, window_id, incident_id, status) VALUES ($1, $2::bigint, $3::bigint, $4)
+     RETURNING ${UPDATE_COLUMNS}`,
+    [input.body, input.windowId ?? null, input.incidentId ?? null, input.status ?? null],
+  );
+  return toUpdateRecord(rows[0]!);
+}
+
+/** Updates of one window or incident, oldest first, as a timeline reads. */
+export async function listUpdates(db: Queryable, subject: { windowId: string } | { incidentId: string }): Promise<UpdateRecord[]> {
+  const [column, value] = 'windowId' in subject ? ['window_id', subject.windowId] : ['incident_id', subject.incidentId];
+  const { rows } = await db.query<UpdateRow>(`SELECT ${UPDATE_COLUMNS} FROM updates WHERE ${column} = $1::bigint ORDER BY created_at, id`, [value]);
+  return rows.map(toUpdateRecord);
+}
+
+/** The most recent updates of any kind, newest first, for the dashboard. */
+export async function latestUpdates(db: Queryable, limit = 10): Promise<UpdateRecord[]> {
+  const { rows } = await db.query<UpdateRow>(`SELECT ${UPDATE_COLUMNS} FROM updates ORDER BY created_at DESC, id DESC LIMIT $1`, [limit]);
+  return rows.map(toUpdateRecord);
+}
