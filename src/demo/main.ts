@@ -6,11 +6,15 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/config.js';
 import { attachDatabase } from '../db/open.js';
+import { writeAs } from '../audit/write-as.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../log.js';
 import { createSampleApp } from './sample-app.js';
 
 const GATEWAY_MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+
+// Only for the demo's throwaway data folder; a real deployment sets its own or uses the setup link.
+const DEMO_ADMIN = { email: 'admin@example.com', password: 'intermission-demo' };
 
 const DEMO_COMPONENTS = [
   ['Website', 'The shop you browse'],
@@ -26,9 +30,11 @@ async function seedComponents(env: NodeJS.ProcessEnv): Promise<void> {
   try {
     const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM components');
     if (rows[0]?.n !== '0') return;
-    for (const [position, [name, description]] of DEMO_COMPONENTS.entries()) {
-      await pool.query('INSERT INTO components (name, description, position) VALUES ($1, $2, $3)', [name, description, position]);
-    }
+    await writeAs(pool, 'demo', 'component.create', async (client) => {
+      for (const [position, [name, description]] of DEMO_COMPONENTS.entries()) {
+        await client.query('INSERT INTO components (name, description, position) VALUES ($1, $2, $3)', [name, description, position]);
+      }
+    });
   } finally {
     await pool.end();
     await database.stop();
@@ -44,7 +50,7 @@ function parseLogLine(line: string): Record<string, unknown> | undefined {
   }
 }
 
-function printWelcome(port: number, appPort: number): void {
+function printWelcome(port: number, appPort: number, admin: { email: string; password: string }): void {
   const base = `http://localhost:${port}`;
   process.stdout.write(`
   Intermission demo is running.
@@ -52,6 +58,9 @@ function printWelcome(port: number, appPort: number): void {
     Your application, through the gateway   ${base}/
     The status page                         ${base}/status
     The sample application, directly        http://127.0.0.1:${appPort}/
+    The admin area                          ${base}/admin
+      sign in as ${admin.email} with the password ${admin.password}
+      (made on the first run of this data folder; a password changed since then stays changed)
     Health and metrics                      ${base}/_gateway/readyz   ${base}/_gateway/metrics
 
   Turn maintenance on and off from another terminal, in this folder:
@@ -77,6 +86,8 @@ async function main(): Promise<void> {
     WORKERS: '1',
     LOG_LEVEL: 'info',
     ...process.env,
+    ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? DEMO_ADMIN.email,
+    ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? DEMO_ADMIN.password,
     UPSTREAM_URL: `http://127.0.0.1:${appPort}`,
     PORT: process.env.PORT ?? '8080',
   };
@@ -90,7 +101,7 @@ async function main(): Promise<void> {
       if (entry.msg === 'gateway listening' && !announced) {
         announced = true;
         seedComponents(env).then(
-          () => printWelcome(Number(entry.port), appPort),
+          () => printWelcome(Number(entry.port), appPort, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }),
           (err: Error) => process.stderr.write(`demo: could not add sample components: ${err.message}\n`),
         );
       } else if (Number(entry.level) >= 40 || entry.msg === 'request') {

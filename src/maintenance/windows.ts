@@ -1,11 +1,17 @@
-// The SQL of maintenance windows: start one now, end those in force, schedule one, list what is
-// in force and coming. Inputs arrive validated (see input.ts); "now" is always the database's.
+// The SQL of maintenance windows: start one now, end those in force, schedule one, read and list
+// them. Inputs arrive validated (see input.ts); "now" is always the database's. Changes to an
+// existing window (extend, end, cancel, edit) live in window-changes.ts.
 
 import type { Queryable } from '../audit/write-as.js';
 import type { Pool } from '../db/pool.js';
 import { transaction } from '../db/pool.js';
-import { fromDatabaseError, ValidationError } from '../errors.js';
-import { isInForce, type MaintenanceWindow } from '../snapshot/types.js';
+import { fromDatabaseError, NotFoundError, ValidationError } from '../errors.js';
+import { effectiveEnd, isInForce, type MaintenanceWindow } from '../snapshot/types.js';
+import { checkComponents, setComponents } from './window-components.js';
+
+export const WINDOW_KINDS = ['maintenance', 'downtime'] as const;
+/** maintenance: planned work; downtime: an announced outage. Both hold traffic as their mode says. */
+export type WindowKind = (typeof WINDOW_KINDS)[number];
 
 export interface WindowDetails {
   title: string;
@@ -16,7 +22,21 @@ export interface WindowDetails {
   pathPrefixes: string[];
   /** Empty: every host. */
   hosts: string[];
+  /** Default: maintenance. */
+  kind?: WindowKind;
+  /** Components shown under maintenance while the window is in force; default none. */
+  componentIds?: string[];
 }
+
+/** A window as the admin area reads it: what decides requests, plus its kind and bookkeeping. */
+export interface WindowRecord extends MaintenanceWindow {
+  kind: WindowKind;
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type WindowState = 'upcoming' | 'in_force' | 'over' | 'cancelled';
 
 /** How a window started now ends: after a duration, at a time, or only when someone ends it (null). */
 export type WindowEnd = { afterMs: number } | { at: Date } | null;
@@ -53,7 +73,22 @@ export interface WindowRow {
 
 /** The columns toWindow reads, for every query that returns windows. */
 export const WINDOW_COLUMNS = `id::text, title, message, starts_at, ends_at, ended_at, mode, response, path_prefixes, hosts,
-  ARRAY(SELECT wc.component_id::text FROM window_components wc WHERE wc.window_id = windows.id ORDER BY 1) AS component_ids`;
+  ARRAY(SELECT wc.component_id::text FROM window_components wc WHERE wc.window_id = windows.id ORDER BY wc.component_id) AS component_ids`;
+
+export interface WindowRecordRow extends WindowRow {
+  kind: WindowKind;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The columns toWindowRecord reads. */
+export const RECORD_COLUMNS = `${WINDOW_COLUMNS}, kind, created_by, created_at, updated_at`;
+
+// When a window stops holding traffic: ended early, its planned end, or never (infinity).
+export const EFFECTIVE_END_SQL = `least(coalesce(ended_at, 'infinity'), coalesce(ends_at, 'infinity'))`;
+// Not called off: a window ended at its very start never held anything (see cancelWindow).
+export const NOT_CANCELLED_SQL = `(ended_at IS NULL OR ended_at > starts_at)`;
 
 // A listing is for people: more rows than this (say, a long recurring series) would only scroll away.
 const LIST_LIMIT = 100;
@@ -75,64 +110,133 @@ export function toWindow(row: WindowRow): MaintenanceWindow {
   };
 }
 
+export function toWindowRecord(row: WindowRecordRow): WindowRecord {
+  return {
+    ...toWindow(row),
+    kind: row.kind,
+    createdBy: row.created_by,
+    createdAt: row.created_at.getTime(),
+    updatedAt: row.updated_at.getTime(),
+  };
+}
+
+/** Where a window stands at `now`: cancelled (ended at its start), over, in force or upcoming. */
+export function windowState(window: MaintenanceWindow, now: number): WindowState {
+  const end = effectiveEnd(window);
+  if (end !== null && end <= window.startsAt) return 'cancelled';
+  if (end !== null && end <= now) return 'over';
+  return window.startsAt <= now ? 'in_force' : 'upcoming';
+}
+
 // created_by is left to its column default, intermission_actor(): whoever writeAs() named.
 function detailParams(input: WindowDetails): unknown[] {
-  return [input.title, input.message, input.mode, input.response, input.pathPrefixes, input.hosts];
+  return [input.title, input.message, input.mode, input.response, input.pathPrefixes, input.hosts, input.kind ?? 'maintenance'];
+}
+
+async function withComponents(db: Queryable, row: WindowRecordRow, componentIds: readonly string[] | undefined): Promise<WindowRecord> {
+  if (!componentIds || componentIds.length === 0) return toWindowRecord(row);
+  await setComponents(db, row.id, componentIds);
+  return getWindow(db, row.id);
 }
 
 /** Inserts a window that starts at the database's now(); with `end` null it stays until ended. */
-export async function startNow(db: Queryable, input: StartNowInput): Promise<MaintenanceWindow> {
+export async function startNow(db: Queryable, input: StartNowInput): Promise<WindowRecord> {
   const afterMs = input.end && 'afterMs' in input.end ? input.end.afterMs : null;
   const at = input.end && 'at' in input.end ? input.end.at.toISOString() : null;
   try {
-    const { rows } = await db.query<WindowRow>(
-      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, starts_at, ends_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now(),
-               coalesce(now() + $7::double precision * interval '1 millisecond', $8::timestamptz))
-       RETURNING ${WINDOW_COLUMNS}`,
+    await checkComponents(db, input.componentIds ?? []);
+    const { rows } = await db.query<WindowRecordRow>(
+      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, kind, starts_at, ends_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now(),
+               coalesce(now() + $8::double precision * interval '1 millisecond', $9::timestamptz))
+       RETURNING ${RECORD_COLUMNS}`,
       [...detailParams(input), afterMs, at],
     );
-    return toWindow(rows[0]!);
+    return await withComponents(db, rows[0]!, input.componentIds);
   } catch (err) {
     throw fromDatabaseError(err, 'starting maintenance');
   }
 }
 
 /** Ends every window in force now, whatever its scope; returns the windows it ended (none: []). */
-export async function endNow(db: Queryable): Promise<MaintenanceWindow[]> {
+export async function endNow(db: Queryable): Promise<WindowRecord[]> {
   try {
-    const { rows } = await db.query<WindowRow>(
+    const { rows } = await db.query<WindowRecordRow>(
       `UPDATE windows SET ended_at = now(), updated_at = now()
        WHERE starts_at <= now()
          AND coalesce(ended_at, 'infinity') > now()
          AND coalesce(ends_at, 'infinity') > now()
-       RETURNING ${WINDOW_COLUMNS}`,
+       RETURNING ${RECORD_COLUMNS}`,
     );
-    return rows.map(toWindow).sort((a, b) => a.startsAt - b.startsAt || Number(a.id) - Number(b.id));
+    return rows.map(toWindowRecord).sort((a, b) => a.startsAt - b.startsAt || Number(a.id) - Number(b.id));
   } catch (err) {
     throw fromDatabaseError(err, 'ending maintenance');
   }
 }
 
 /** Inserts a window for later; refused when startsAt is not after the database's now(). */
-export async function schedule(db: Queryable, input: ScheduleInput): Promise<MaintenanceWindow> {
-  let rows: WindowRow[];
+export async function schedule(db: Queryable, input: ScheduleInput): Promise<WindowRecord> {
   try {
+    await checkComponents(db, input.componentIds ?? []);
     // The condition is checked by the database's clock, so a skewed client clock cannot slip a past start in.
-    ({ rows } = await db.query<WindowRow>(
-      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, starts_at, ends_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7::timestamptz, $7::timestamptz + $8::double precision * interval '1 millisecond'
-       WHERE $7::timestamptz > now()
-       RETURNING ${WINDOW_COLUMNS}`,
+    const { rows } = await db.query<WindowRecordRow>(
+      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, kind, starts_at, ends_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $8::timestamptz + $9::double precision * interval '1 millisecond'
+       WHERE $8::timestamptz > now()
+       RETURNING ${RECORD_COLUMNS}`,
       [...detailParams(input), input.startsAt.toISOString(), input.durationMs],
-    ));
+    );
+    if (!rows[0]) {
+      throw new ValidationError(`starts_at ${input.startsAt.toISOString()} is in the past by the database's clock: give a later time`, 'starts_at');
+    }
+    return await withComponents(db, rows[0], input.componentIds);
   } catch (err) {
     throw fromDatabaseError(err, 'scheduling maintenance');
   }
-  if (!rows[0]) {
-    throw new ValidationError(`the start ${input.startsAt.toISOString()} is not in the future by the database's clock`, 'startsAt');
+}
+
+/** One window by id, whatever its state; NotFoundError when there is none. */
+export async function getWindow(db: Queryable, id: string): Promise<WindowRecord> {
+  let rows: WindowRecordRow[];
+  try {
+    ({ rows } = await db.query<WindowRecordRow>(`SELECT ${RECORD_COLUMNS} FROM windows WHERE id = $1::bigint`, [id]));
+  } catch (err) {
+    throw fromDatabaseError(err, 'reading the window');
   }
-  return toWindow(rows[0]);
+  if (!rows[0]) throw new NotFoundError(`there is no window #${id}`);
+  return toWindowRecord(rows[0]);
+}
+
+export interface ListOptions {
+  /** current_and_upcoming: in force or still to come, by start; past: over or cancelled, latest end first. */
+  scope: 'current_and_upcoming' | 'past';
+  limit?: number;
+}
+
+/** Windows for a listing; cancelled ones count as past, since they will never hold traffic. */
+export async function listWindows(db: Queryable, { scope, limit = LIST_LIMIT }: ListOptions): Promise<WindowRecord[]> {
+  const current = `${EFFECTIVE_END_SQL} > now() AND ${NOT_CANCELLED_SQL}`;
+  const sql =
+    scope === 'past'
+      ? `SELECT ${RECORD_COLUMNS} FROM windows WHERE NOT (${current}) ORDER BY ${EFFECTIVE_END_SQL} DESC, id DESC LIMIT $1`
+      : `SELECT ${RECORD_COLUMNS} FROM windows WHERE ${current} ORDER BY starts_at, id LIMIT $1`;
+  try {
+    const { rows } = await db.query<WindowRecordRow>(sql, [Math.min(Math.max(1, limit), LIST_LIMIT)]);
+    return rows.map(toWindowRecord);
+  } catch (err) {
+    throw fromDatabaseError(err, 'reading maintenance windows');
+  }
+}
+
+/** The titles of these windows, for naming them next to their updates. */
+export async function windowTitles(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  try {
+    const { rows } = await db.query<{ id: string; title: string }>('SELECT id::text, title FROM windows WHERE id = ANY ($1::bigint[])', [[...new Set(ids)]]);
+    return new Map(rows.map((row) => [row.id, row.title]));
+  } catch (err) {
+    throw fromDatabaseError(err, 'reading window titles');
+  }
 }
 
 /** Windows in force now and those still to come, each ordered by start, judged at one database now(). */

@@ -19,7 +19,7 @@ export interface Upstream {
 
 /**
  * Routes: /echo (method, url, headers and body as JSON), /upload (sha256 of the streamed body),
- * /slow?ms=N (answers after N ms), /sse (three events, 200 ms apart), /big?kb=N, /respond/N (answers with status N),
+ * /slow?ms=N (answers after N ms), /shop/* (an HTML page, for browsers), /sse (three events, 200 ms apart), /big?kb=N, /respond/N (answers with status N),
  * and WebSocket echo on any path.
  */
 export async function startUpstream(): Promise<Upstream> {
@@ -64,6 +64,11 @@ export async function startUpstream(): Promise<Upstream> {
     }
     if (url.pathname === '/big') {
       res.end(Buffer.alloc(Number(url.searchParams.get('kb') ?? 64) * 1024, 'x'));
+      return;
+    }
+    if (url.pathname.startsWith('/shop')) {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html lang="en"><title>The shop</title><h1>Welcome to the shop</h1><p>${url.pathname}</p></html>`);
       return;
     }
     const status = /^\/respond\/(\d{3})$/.exec(url.pathname);

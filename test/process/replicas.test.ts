@@ -44,6 +44,15 @@ describe('two gateway replicas on one database', () => {
     for (const replica of replicas) assert.equal((await request(`${replica.url}/`)).status, 200);
   });
 
+  it('logs a working one-time setup link for the first admin, since no user exists yet', async () => {
+    const line = replicas[0]!.logs.find((entry) => typeof entry.setupUrl === 'string');
+    assert.ok(line, 'a setup link in the log');
+    const url = new URL(String(line.setupUrl));
+    const form = await request(`${replicas[1]!.url}${url.pathname}${url.search}`);
+    assert.equal(form.status, 200);
+    assert.match(form.body, /Create the first admin/);
+  });
+
   it('holds requests on both within a second of a plain SQL insert, and forwards on both within a second of its end', async () => {
     const { rows } = await db.query<{ id: string }>("INSERT INTO windows (title, ends_at) VALUES ('Database upgrade', now() + interval '30 minutes') RETURNING id::text");
     const held = await allAnswer('/orders', 503, 'held after the insert');

@@ -1,13 +1,21 @@
-// The dashboard: the state at a glance. (Minimal for now: the windows work fills it in.)
+// The dashboard: the state at a glance, and the controls to start and end maintenance from it.
 
 import express from 'express';
+import { createUpstreamProbe } from '../../ops/upstream-probe.js';
 import type { AdminArea } from '../areas.js';
 import type { AdminDeps } from '../deps.js';
+import { createWindowOperations } from '../windows/operations.js';
+import { addDashboardPage } from './page.js';
+import { addStartPages } from './start-pages.js';
 
-export function createDashboardArea(_deps: AdminDeps): AdminArea {
+// Long enough for a slow application to answer, short enough that the dashboard stays usable when it hangs.
+const PROBE_TIMEOUT_MS = 2000;
+
+export function createDashboardArea(deps: AdminDeps): AdminArea {
+  const ops = createWindowOperations(deps);
+  const probe = createUpstreamProbe({ url: deps.upstream, timeoutMs: PROBE_TIMEOUT_MS });
   const pages = express.Router();
-  pages.get('/', function dashboard(_req, res) {
-    res.render('admin/dashboard', { title: 'Dashboard', nav: '/' });
-  });
+  addDashboardPage(pages, deps, probe);
+  addStartPages(pages, deps, ops);
   return { pages };
 }

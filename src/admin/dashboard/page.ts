@@ -1,0 +1,55 @@
+// The dashboard at ADMIN_PATH: the state at a glance (forwarded or held, the upstream's health),
+// the controls for the common case, upcoming windows and the latest updates.
+
+import type express from 'express';
+import { latestUpdates } from '../../maintenance/updates.js';
+import { listWindows, windowState, windowTitles } from '../../maintenance/windows.js';
+import type { UpstreamProbe } from '../../ops/upstream-probe.js';
+import type { AdminDeps } from '../deps.js';
+import { requireRole } from '../guards.js';
+import { formatTime } from '../time-zone.js';
+import { pageZone } from '../form.js';
+import { DEFAULT_TITLE } from '../windows/input.js';
+import { relative, windowView } from '../windows/view.js';
+import { stateLine } from './state-line.js';
+
+const LATEST_UPDATES = 8;
+const UPCOMING = 5;
+export const QUICK_DURATION = '30m';
+
+export function addDashboardPage(pages: express.Router, { pool, store, now }: AdminDeps, probe: UpstreamProbe): void {
+
+  pages.get('/', requireRole('viewer'), async function dashboard(req, res) {
+    const zone = pageZone(req, res);
+    const [windows, updates, upstream] = await Promise.all([
+      listWindows(pool, { scope: 'current_and_upcoming' }),
+      latestUpdates(pool, LATEST_UPDATES),
+      probe(),
+    ]);
+    const at = now();
+    const components = store.current().components;
+    const inForce = windows.filter((w) => windowState(w, at) === 'in_force');
+    const upcoming = windows.filter((w) => windowState(w, at) === 'upcoming');
+    const titles = await windowTitles(pool, updates.flatMap((u) => (u.windowId ? [u.windowId] : [])));
+    res.render('admin/dashboard', {
+      title: 'Dashboard',
+      nav: '/',
+      zone,
+      state: stateLine(inForce, zone, at),
+      inForce: inForce.map((w) => windowView(w, zone, at, components)),
+      upcoming: upcoming.slice(0, UPCOMING).map((w) => windowView(w, zone, at, components)),
+      moreUpcoming: Math.max(0, upcoming.length - UPCOMING),
+      upstream,
+      updates: updates.map((u) => ({
+        body: u.body,
+        windowId: u.windowId,
+        windowTitle: u.windowId ? (titles.get(u.windowId) ?? `#${u.windowId}`) : null,
+        createdText: formatTime(u.createdAt, zone),
+        createdRelative: relative(u.createdAt, at),
+        createdBy: u.createdBy,
+      })),
+      quick: { title: DEFAULT_TITLE, duration: QUICK_DURATION },
+    });
+  });
+
+}

@@ -1,0 +1,136 @@
+// The Windows endpoints of the automation API: list, read, schedule, start now, end, extend, edit,
+// cancel, end all maintenance, and a window's updates. The same operations as the pages.
+
+import { z } from 'zod';
+import { listUpdates } from '../../maintenance/updates.js';
+import { getWindow, listWindows } from '../../maintenance/windows.js';
+import { endpoint, type Endpoint } from '../api/endpoint.js';
+import type { AdminDeps } from '../deps.js';
+import { emptyBody, extendSchema, listQuery, postUpdateSchema, scheduleSchema, startSchema, updateSchema } from './input.js';
+import { overlapWarnings, updateJson, updateJsonSchema, windowId, windowJson, windowJsonSchema, windowResultSchema } from './json.js';
+import type { WindowOperations, WindowResult } from './operations.js';
+
+const TAG = 'Windows';
+const TIMES =
+  'Times are ISO 8601 with Z or an offset (2026-11-22T14:00:00Z), or a local time (2026-11-22T14:00) with time_zone (an IANA name such as Europe/Paris). ' +
+  'Durations read like 30m, 2h, 1h30m or 1d, at most 365d.';
+
+export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOperations): Endpoint[] {
+  const result = ({ window, overlaps }: WindowResult) => ({ window: windowJson(window, now()), warnings: overlapWarnings(overlaps) });
+
+  return [
+    endpoint({
+      method: 'get', path: '/windows', tag: TAG, role: 'viewer',
+      summary: 'List windows',
+      description: 'Windows in force and upcoming, by start; `?scope=past` lists those over or cancelled, latest first.',
+      query: listQuery,
+      response: z.object({ windows: z.array(windowJsonSchema) }),
+      async handler({ query }) {
+        const windows = await listWindows(pool, { scope: query.scope ?? 'current_and_upcoming', limit: query.limit });
+        return { windows: windows.map((window) => windowJson(window, now())) };
+      },
+    }),
+    endpoint({
+      method: 'get', path: '/windows/:id', tag: TAG, role: 'viewer',
+      summary: 'Read a window',
+      response: windowJsonSchema,
+      async handler({ params }) {
+        return windowJson(await getWindow(pool, windowId(params.id)), now());
+      },
+    }),
+    endpoint({
+      method: 'post', path: '/windows', tag: TAG, role: 'operator', status: 201,
+      summary: 'Schedule a window',
+      description: `Plans a window for later: starts_at, and duration or ends_at. Overlapping windows are allowed and reported in warnings. ${TIMES}`,
+      body: scheduleSchema,
+      response: windowResultSchema,
+      async handler({ body, actor }) {
+        return result(await ops.schedule(actor, body));
+      },
+    }),
+    endpoint({
+      method: 'post', path: '/windows/start', tag: TAG, role: 'operator', status: 201,
+      summary: 'Start maintenance now',
+      description: `Starts a window now, for a duration, until ends_at, or (neither) until it is ended. The title defaults to "Maintenance". ${TIMES}`,
+      body: startSchema,
+      response: windowResultSchema,
+      async handler({ body, actor }) {
+        return result(await ops.start(actor, body));
+      },
+    }),
+    endpoint({
+      method: 'post', path: '/windows/:id/end', tag: TAG, role: 'operator',
+      summary: 'End a window now',
+      description: 'Ends a window in force; 409 if it has not started (cancel it) or is already over.',
+      body: emptyBody,
+      response: windowResultSchema,
+      async handler({ params, actor }) {
+        return result(await ops.end(actor, windowId(params.id)));
+      },
+    }),
+    endpoint({
+      method: 'post', path: '/windows/:id/extend', tag: TAG, role: 'operator',
+      summary: 'Extend a window',
+      description: `Moves the end of a window in force or upcoming: {"by": "15m"} adds to its end, {"until": "..."} sets a new end (after now). ` +
+        `An open-ended window has no end to add to: give until. Customers' Retry-After follows. ${TIMES}`,
+      body: extendSchema,
+      response: windowResultSchema,
+      async handler({ params, body, actor }) {
+        return result(await ops.extend(actor, windowId(params.id), body));
+      },
+    }),
+    endpoint({
+      method: 'patch', path: '/windows/:id', tag: TAG, role: 'operator',
+      summary: 'Change a window',
+      description: `Changes the fields given. An upcoming window can change everything, start and duration included; a window in force only its title, message, kind of hold (mode), scope (paths, hosts) and end (ends_at). ${TIMES}`,
+      body: updateSchema,
+      response: windowResultSchema,
+      async handler({ params, body, actor }) {
+        return result(await ops.update(actor, windowId(params.id), body));
+      },
+    }),
+    endpoint({
+      method: 'delete', path: '/windows/:id', tag: TAG, role: 'operator',
+      summary: 'Cancel an upcoming window',
+      description: 'Calls off a window that has not started; the record stays, as cancelled. A window in force is ended instead (POST /windows/{id}/end).',
+      body: emptyBody,
+      response: windowResultSchema,
+      async handler({ params, actor }) {
+        return result(await ops.cancel(actor, windowId(params.id)));
+      },
+    }),
+    endpoint({
+      method: 'post', path: '/maintenance/end', tag: TAG, role: 'operator',
+      summary: 'End all maintenance now',
+      description: 'Ends every window in force, scoped ones included, like `intermission maintenance off`. Upcoming windows are left alone.',
+      body: emptyBody,
+      response: z.object({ ended: z.array(windowJsonSchema) }),
+      async handler({ actor }) {
+        const ended = await ops.endAll(actor);
+        return { ended: ended.map((window) => windowJson(window, now())) };
+      },
+    }),
+    endpoint({
+      method: 'get', path: '/windows/:id/updates', tag: TAG, role: 'viewer',
+      summary: "A window's updates",
+      description: 'Oldest first, as the timeline reads.',
+      response: z.object({ updates: z.array(updateJsonSchema) }),
+      async handler({ params }) {
+        const id = windowId(params.id);
+        await getWindow(pool, id);
+        return { updates: (await listUpdates(pool, { windowId: id })).map(updateJson) };
+      },
+    }),
+    endpoint({
+      method: 'post', path: '/windows/:id/updates', tag: TAG, role: 'operator', status: 201,
+      summary: 'Post an update to a window',
+      description: 'Adds to the status page timeline. With issue_fixed: true, a window in force is also ended, in the same transaction.',
+      body: postUpdateSchema,
+      response: z.object({ update: updateJsonSchema, window: windowJsonSchema }),
+      async handler({ params, body, actor }) {
+        const { update, window } = await ops.postUpdate(actor, windowId(params.id), body);
+        return { update: updateJson(update), window: windowJson(window, now()) };
+      },
+    }),
+  ];
+}

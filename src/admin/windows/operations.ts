@@ -1,0 +1,128 @@
+// What the pages and the API do to windows, one function per operation: each runs in one audited
+// transaction (writeAs) and reports the windows the result overlaps, for a warning.
+
+import type pg from 'pg';
+import type { Actor } from '../../accounts/roles.js';
+import { writeAs } from '../../audit/write-as.js';
+import type { Pool } from '../../db/pool.js';
+import { ConflictError, ValidationError } from '../../errors.js';
+import { formatDuration, MAX_WINDOW_MS } from '../../maintenance/input.js';
+import { postUpdate, type UpdateRecord } from '../../maintenance/updates.js';
+import { cancelWindow, endWindow, extendWindow, overlapping, updateWindow, type Extension, type WindowChanges } from '../../maintenance/window-changes.js';
+import { endNow, getWindow, schedule, startNow, windowState, type ScheduleInput, type StartNowInput, type WindowRecord } from '../../maintenance/windows.js';
+
+// Further ahead than this is more likely a typo in the year than a plan.
+export const MAX_SCHEDULE_AHEAD_MS = 2 * 366 * 24 * 60 * 60 * 1000;
+
+export interface WindowResult {
+  window: WindowRecord;
+  /** Other live windows whose time overlaps this one's. */
+  overlaps: WindowRecord[];
+}
+
+export interface UpdateResult {
+  update: UpdateRecord;
+  window: WindowRecord;
+}
+
+export interface WindowOperations {
+  start(actor: Actor, input: StartNowInput): Promise<WindowResult>;
+  schedule(actor: Actor, input: ScheduleInput & { issueFixed?: boolean }): Promise<WindowResult>;
+  update(actor: Actor, id: string, changes: WindowChanges): Promise<WindowResult>;
+  extend(actor: Actor, id: string, extension: Extension): Promise<WindowResult>;
+  end(actor: Actor, id: string): Promise<WindowResult>;
+  cancel(actor: Actor, id: string): Promise<WindowResult>;
+  /** Ends every window in force, like `intermission maintenance off`; [] when none was. */
+  endAll(actor: Actor): Promise<WindowRecord[]>;
+  postUpdate(actor: Actor, id: string, input: { body: string; issue_fixed: boolean }): Promise<UpdateResult>;
+}
+
+// One transaction may hold two actions (ending a window while posting an update): the audit
+// trigger reads the action per row from this setting, so each row is recorded as what it was.
+async function asAction(client: pg.PoolClient, action: string): Promise<void> {
+  await client.query("SELECT set_config('intermission.action', $1, true)", [action]);
+}
+
+function checkStart(startsAt: Date, now: number): void {
+  if (startsAt.getTime() <= now) {
+    throw new ValidationError(`starts_at ${startsAt.toISOString()} is in the past: give a time after ${new Date(now).toISOString()}, or start maintenance now instead`, 'starts_at');
+  }
+  if (startsAt.getTime() - now > MAX_SCHEDULE_AHEAD_MS) {
+    throw new ValidationError(`starts_at ${startsAt.toISOString()} is too far ahead: at most ${formatDuration(MAX_SCHEDULE_AHEAD_MS)} from now`, 'starts_at');
+  }
+}
+
+function checkStartEnd(input: StartNowInput, now: number): void {
+  if (!input.end || !('at' in input.end)) return;
+  const at = input.end.at.getTime();
+  if (at <= now) throw new ValidationError(`ends_at ${input.end.at.toISOString()} is in the past: give a later end time, or a duration`, 'ends_at');
+  if (at - now > MAX_WINDOW_MS) throw new ValidationError(`ends_at ${input.end.at.toISOString()} is too far ahead: a window lasts at most ${formatDuration(MAX_WINDOW_MS)}`, 'ends_at');
+}
+
+export function createWindowOperations({ pool, now }: { pool: Pool; now: () => number }): WindowOperations {
+  async function withOverlaps(client: pg.PoolClient, window: WindowRecord): Promise<WindowResult> {
+    return { window, overlaps: await overlapping(client, window) };
+  }
+
+  return {
+    async start(actor, input) {
+      checkStartEnd(input, now());
+      return writeAs(pool, actor.label, 'window.start', async (client) => withOverlaps(client, await startNow(client, input)), 'starting maintenance');
+    },
+
+    async schedule(actor, input) {
+      if (input.issueFixed) {
+        throw new ValidationError('issue_fixed: a window that has not started cannot be fixed yet: schedule it, then tick "issue fixed" on an update once the work is done', 'issue_fixed');
+      }
+      checkStart(input.startsAt, now());
+      return writeAs(pool, actor.label, 'window.schedule', async (client) => withOverlaps(client, await schedule(client, input)), 'scheduling maintenance');
+    },
+
+    async update(actor, id, changes) {
+      if (changes.startsAt) checkStart(changes.startsAt, now());
+      return writeAs(pool, actor.label, 'window.update', async (client) => withOverlaps(client, await updateWindow(client, id, changes)), 'changing the window');
+    },
+
+    async extend(actor, id, extension) {
+      return writeAs(pool, actor.label, 'window.extend', async (client) => withOverlaps(client, await extendWindow(client, id, extension)), 'extending the window');
+    },
+
+    async end(actor, id) {
+      return writeAs(pool, actor.label, 'window.end', async (client) => ({ window: await endWindow(client, id), overlaps: [] }), 'ending the window');
+    },
+
+    async cancel(actor, id) {
+      return writeAs(pool, actor.label, 'window.cancel', async (client) => ({ window: await cancelWindow(client, id), overlaps: [] }), 'cancelling the window');
+    },
+
+    async endAll(actor) {
+      return writeAs(pool, actor.label, 'window.end', (client) => endNow(client), 'ending maintenance');
+    },
+
+    async postUpdate(actor, id, input) {
+      return writeAs(
+        pool,
+        actor.label,
+        'update.post',
+        async (client) => {
+          let window = await getWindow(client, id);
+          if (input.issue_fixed) {
+            const state = windowState(window, now());
+            if (state === 'upcoming') {
+              throw new ConflictError(`window #${id} has not started, so the issue cannot be fixed yet: post the update without "issue fixed", or cancel the window`);
+            }
+            // Already over or cancelled: nothing left to end, and the update still says it is fixed.
+            if (state === 'in_force') {
+              await asAction(client, 'window.end');
+              window = await endWindow(client, id);
+              await asAction(client, 'update.post');
+            }
+          }
+          const update = await postUpdate(client, { body: input.body, windowId: id });
+          return { update, window };
+        },
+        'posting the update',
+      );
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// What the windows and dashboard tests share: a customer's request through the gateway, audit
+// rows, counts that prove nothing was written, future local times, and a confirmation page's fields.
+
+import { DateTime } from 'luxon';
+import type { TestDatabase } from '../helpers/database.js';
+import { waitFor, type TestGateway } from '../helpers/gateway.js';
+import { request, type Response } from '../helpers/http.js';
+
+export const ADMIN = '/admin';
+export const API = '/admin/api/v1';
+export const SCRIPT = '<script>alert(1)</script>';
+
+/** A customer's browser asking the application for a page, through the gateway. */
+export function customer(gw: TestGateway, path = '/shop/cart', method = 'GET'): Promise<Response> {
+  return request(`${gw.url}${path}`, { method, headers: { accept: 'text/html' } });
+}
+
+/** Waits (up to a second: the snapshot reloads on NOTIFY) until a customer gets `status`. */
+export async function customerGets(gw: TestGateway, status: number, path = '/shop/cart', method = 'GET'): Promise<Response> {
+  let last: Response | undefined;
+  await waitFor(async () => (last = await customer(gw, path, method)).status === status, 1000, `a customer ${method} ${path} gets ${status} (last: ${last?.status})`);
+  return last!;
+}
+
+export function retryAfter(res: Response): number {
+  return Number(res.headers['retry-after']);
+}
+
+export interface AuditRow {
+  actor: string;
+  action: string;
+  kind: string;
+  object_id: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+export async function auditRows(db: TestDatabase, action: string): Promise<AuditRow[]> {
+  const { rows } = await db.query<AuditRow>('SELECT actor, action, kind, object_id, before, after FROM audit_log WHERE action = $1 ORDER BY id', [action]);
+  return rows;
+}
+
+/** Rows in the tables a window operation writes, and in the audit log: unchanged means nothing was written. */
+export async function writes(db: TestDatabase): Promise<string> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT concat_ws(',', (SELECT count(*) FROM windows), (SELECT count(*) FROM updates), (SELECT count(*) FROM window_components),
+       (SELECT count(*) FROM audit_log), (SELECT coalesce(max(updated_at)::text, '') FROM windows)) AS n`,
+  );
+  return rows[0]!.n;
+}
+
+/** Ends every window, so a test starts with traffic forwarded. */
+export async function clearWindows(db: TestDatabase): Promise<void> {
+  await db.query('UPDATE windows SET ended_at = greatest(starts_at, least(now(), coalesce(ends_at, now()))) WHERE ended_at IS NULL');
+}
+
+export const NEXT_YEAR = DateTime.utc().year + 1;
+
+/** The night the clocks go forward in the EU next year (the last Sunday of March), e.g. "2027-03-28". */
+export function springForward(): string {
+  let day = DateTime.utc(NEXT_YEAR, 3, 31);
+  while (day.weekday !== 7) day = day.minus({ days: 1 });
+  return day.toISODate()!;
+}
+
+/** The values of the hidden inputs of the last form on a page (a confirmation's), as fields to post. */
+export function hiddenFields(html: string): Record<string, string | string[]> {
+  const form = html.slice(html.lastIndexOf('<form'));
+  const fields: Record<string, string | string[]> = {};
+  for (const match of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    const [, name, raw] = match;
+    const value = raw!.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const existing = fields[name!];
+    fields[name!] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return fields;
+}
