@@ -52,6 +52,28 @@ describe('signing in', () => {
     assert.ok(stored.rows.every((row) => row.id_hash !== value), 'the cookie value itself is never stored');
   });
 
+  it('marks the session cookie Secure when a trusted proxy says the client used TLS, and only then', async () => {
+    const behindProxy = await startGateway(db.url, upstream.url, { TRUSTED_PROXIES: 'loopback' });
+    try {
+      await makeUser(gw.pool, 'tls@example.com', 'viewer');
+      async function cookieWith(headers: Record<string, string>): Promise<string> {
+        const browser = new Browser(behindProxy.url);
+        const form = await browser.raw('GET', `${ADMIN}/login`, undefined, headers);
+        const res = await browser.raw('POST', `${ADMIN}/login`, { _csrf: csrfOf(form.body), email: 'tls@example.com', password: PASSWORD }, headers);
+        return res.headers['set-cookie']!.find((c) => c.startsWith('intermission_session='))!;
+      }
+      assert.match(await cookieWith({ 'x-forwarded-proto': 'https' }), /; Secure/);
+      assert.doesNotMatch(await cookieWith({}), /Secure/);
+      // The same header from a client the gateway does not trust changes nothing.
+      const untrusted = new Browser(gw.url);
+      const form = await untrusted.raw('GET', `${ADMIN}/login`, undefined, { 'x-forwarded-proto': 'https' });
+      const res = await untrusted.raw('POST', `${ADMIN}/login`, { _csrf: csrfOf(form.body), email: 'tls@example.com', password: PASSWORD }, { 'x-forwarded-proto': 'https' });
+      assert.doesNotMatch(res.headers['set-cookie']!.find((c) => c.startsWith('intermission_session='))!, /Secure/);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
   it('rotates the session id at sign-in, so a planted cookie is worthless', async () => {
     await makeUser(gw.pool, 'rotate@example.com', 'viewer');
     const browser = new Browser(gw.url);
