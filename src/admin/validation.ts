@@ -49,3 +49,31 @@ export const list = z
   .union([z.string().max(20_000), z.array(z.string().max(2000)).max(100)])
   .optional()
   .transform((value) => (Array.isArray(value) ? value.join(',') : (value ?? '').replace(/\n/g, ',')));
+
+/** Empty form fields (a select left on "no change", a blank input) count as not given. */
+export function blank<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
+}
+
+/**
+ * Text of at most about `max` characters: a loose cap in UTF-16 units that stops huge strings
+ * early; the exact limits, in characters as PostgreSQL counts them, are the field parsers'.
+ */
+export function text(max: number) {
+  return z.string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be text') }).max(max * 4);
+}
+
+/** Component ids: checkboxes in a form (one value or many; an empty value means "none"), numbers or strings in JSON. */
+export const componentIds = z
+  .union([z.array(z.union([z.string().max(20), z.number()])).max(100), z.string().max(20), z.number()])
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const ids = (Array.isArray(value) ? value : [value]).map(String).filter((item) => item !== '');
+    const bad = ids.find((item) => !/^\d{1,18}$/.test(item));
+    if (bad !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `component_ids has ${JSON.stringify(bad.slice(0, 20))}: each must be a component id (digits)`, path: [] });
+      return z.NEVER;
+    }
+    return [...new Set(ids)];
+  });

@@ -22,3 +22,11 @@ export async function writeAs<T>(pool: Pool, actor: string, action: string, fn: 
     throw fromDatabaseError(err, what);
   }
 }
+
+/**
+ * Renames the action mid-transaction, for one that holds two (ending a window while posting an
+ * update): the audit trigger reads the action per row, so each row is recorded as what it was.
+ */
+export async function setAction(client: Queryable, action: string): Promise<void> {
+  await client.query("SELECT set_config('intermission.action', $1, true)", [action]);
+}

@@ -2,6 +2,8 @@
 // the controls for the common case, upcoming windows and the latest updates.
 
 import type express from 'express';
+import { INCIDENT_STATUS_LABELS } from '../../maintenance/incident-status.js';
+import { incidentTitles } from '../../maintenance/incidents.js';
 import { latestUpdates } from '../../maintenance/updates.js';
 import { listWindows, windowState, windowTitles } from '../../maintenance/windows.js';
 import type { UpstreamProbe } from '../../ops/upstream-probe.js';
@@ -30,7 +32,10 @@ export function addDashboardPage(pages: express.Router, { pool, store, now }: Ad
     const components = store.current().components;
     const inForce = windows.filter((w) => windowState(w, at) === 'in_force');
     const upcoming = windows.filter((w) => windowState(w, at) === 'upcoming');
-    const titles = await windowTitles(pool, updates.flatMap((u) => (u.windowId ? [u.windowId] : [])));
+    const [titles, incidents] = await Promise.all([
+      windowTitles(pool, updates.flatMap((u) => (u.windowId ? [u.windowId] : []))),
+      incidentTitles(pool, updates.flatMap((u) => (u.incidentId ? [u.incidentId] : []))),
+    ]);
     res.render('admin/dashboard', {
       title: 'Dashboard',
       nav: '/',
@@ -44,6 +49,9 @@ export function addDashboardPage(pages: express.Router, { pool, store, now }: Ad
         body: u.body,
         windowId: u.windowId,
         windowTitle: u.windowId ? (titles.get(u.windowId) ?? `#${u.windowId}`) : null,
+        incidentId: u.incidentId,
+        incidentTitle: u.incidentId ? (incidents.get(u.incidentId) ?? `#${u.incidentId}`) : null,
+        statusLabel: u.status ? INCIDENT_STATUS_LABELS[u.status] : null,
         createdText: formatTime(u.createdAt, zone),
         createdRelative: relative(u.createdAt, at),
         createdBy: u.createdBy,

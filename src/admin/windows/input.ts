@@ -16,17 +16,11 @@ import {
 import type { Extension, WindowChanges } from '../../maintenance/window-changes.js';
 import { WINDOW_KINDS, type ScheduleInput, type StartNowInput } from '../../maintenance/windows.js';
 import { parseLocalTime, parseTimeZone } from '../time-zone.js';
-import { checkbox, checked } from '../validation.js';
+import { blank, checkbox, checked, componentIds, text } from '../validation.js';
 
 export const DEFAULT_TITLE = 'Maintenance';
 const HAS_OFFSET = /(?:z|[+-]\d{2}:?\d{2})$/i;
 
-/** Empty form fields count as not given. */
-function blank<S extends z.ZodType>(schema: S) {
-  return z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
-}
-
-const text = (max: number) => z.string().max(max * 4);
 const title = text(200).transform(checked(parseTitle, 'title'));
 const message = text(5000).transform(checked((raw: string, field: string) => parseMessage(raw, field), 'message'));
 const duration = blank(text(40).transform(checked((raw: string, field: string) => parseDuration(raw, field), 'duration')).optional());
@@ -44,21 +38,6 @@ function listOf(parse: (raw: string, field: string) => string[], field: string) 
       return joined.trim() === '' ? [] : checked(parse, field)(joined, ctx);
     });
 }
-
-/** Component ids: checkboxes in a form (one value or many; an empty value means "none"), numbers or strings in JSON. */
-const componentIds = z
-  .union([z.array(z.union([z.string().max(20), z.number()])).max(100), z.string().max(20), z.number()])
-  .optional()
-  .transform((value, ctx) => {
-    if (value === undefined) return undefined;
-    const ids = (Array.isArray(value) ? value : [value]).map(String).filter((item) => item !== '');
-    const bad = ids.find((item) => !/^\d{1,18}$/.test(item));
-    if (bad !== undefined) {
-      ctx.addIssue({ code: 'custom', message: `component_ids has ${JSON.stringify(bad.slice(0, 20))}: each must be a component id (digits)`, path: [] });
-      return z.NEVER;
-    }
-    return [...new Set(ids)];
-  });
 
 const detailFields = {
   message: message.optional(),

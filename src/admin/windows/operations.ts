@@ -3,7 +3,7 @@
 
 import type pg from 'pg';
 import type { Actor } from '../../accounts/roles.js';
-import { writeAs } from '../../audit/write-as.js';
+import { setAction, writeAs } from '../../audit/write-as.js';
 import type { Pool } from '../../db/pool.js';
 import { ConflictError, ValidationError } from '../../errors.js';
 import { formatDuration, MAX_WINDOW_MS } from '../../maintenance/input.js';
@@ -37,11 +37,6 @@ export interface WindowOperations {
   postUpdate(actor: Actor, id: string, input: { body: string; issue_fixed: boolean }): Promise<UpdateResult>;
 }
 
-// One transaction may hold two actions (ending a window while posting an update): the audit
-// trigger reads the action per row from this setting, so each row is recorded as what it was.
-async function asAction(client: pg.PoolClient, action: string): Promise<void> {
-  await client.query("SELECT set_config('intermission.action', $1, true)", [action]);
-}
 
 function checkStart(startsAt: Date, now: number): void {
   if (startsAt.getTime() <= now) {
@@ -113,9 +108,9 @@ export function createWindowOperations({ pool, now }: { pool: Pool; now: () => n
             }
             // Already over or cancelled: nothing left to end, and the update still says it is fixed.
             if (state === 'in_force') {
-              await asAction(client, 'window.end');
+              await setAction(client, 'window.end');
               window = await endWindow(client, id);
-              await asAction(client, 'update.post');
+              await setAction(client, 'update.post');
             }
           }
           const update = await postUpdate(client, { body: input.body, windowId: id });
