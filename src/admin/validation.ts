@@ -9,6 +9,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    // A typo such as "titel" deserves its own name in the answer, not zod's generic sentence.
+    const key = issue.keys[0]!;
+    const prefix = issue.path.length > 0 ? `${issue.path.map(String).join('.')}.` : '';
+    throw new ValidationError(`${prefix}${key} is not a field here: check its spelling in the API reference`, `${prefix}${key}`);
+  }
   const field = issue.path.map(String).join('.') || undefined;
   // Messages from our own parsers (via `checked`) already start with the field's name.
   const message = issue.code === 'custom' || !field ? issue.message : `${field}: ${lowerFirst(issue.message)}`;

@@ -182,7 +182,7 @@ describe('updates', () => {
 describe('bad requests: a clear 4xx, nothing written', () => {
   const cases: [string, string, string, unknown, number, string | undefined][] = [
     ['wrong type for title', 'POST', '/windows/start', { title: 5 }, 400, 'title'],
-    ['an unknown field', 'POST', '/windows/start', { titel: 'typo' }, 400, undefined],
+    ['an unknown field', 'POST', '/windows/start', { titel: 'typo' }, 400, 'titel'],
     ['a duration that is not one', 'POST', '/windows/start', { duration: 'soon' }, 400, 'duration'],
     ['a zero duration', 'POST', '/windows/start', { duration: '0m' }, 400, 'duration'],
     ['a window longer than a year', 'POST', '/windows/start', { duration: '400d' }, 400, 'duration'],

@@ -1,0 +1,59 @@
+// What the components tests share: rows as the database holds them, the order of a group, a
+// fingerprint of every table they write (unchanged means nothing was written), and a fresh start.
+
+import assert from 'node:assert/strict';
+import type { TestDatabase } from '../helpers/database.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { request } from '../helpers/http.js';
+
+export interface ComponentRow {
+  id: string;
+  name: string;
+  description: string;
+  status: string;
+  group_id: string | null;
+  position: number;
+}
+
+/** No components, no groups, no audit rows: each test reads only what it did. */
+export async function clearComponents(db: TestDatabase): Promise<void> {
+  await db.query('DELETE FROM components');
+  await db.query('DELETE FROM component_groups');
+  await db.query('DELETE FROM audit_log');
+}
+
+export async function componentRow(db: TestDatabase, name: string): Promise<ComponentRow> {
+  const { rows } = await db.query<ComponentRow>('SELECT id::text, name, description, status, group_id::text, position FROM components WHERE name = $1', [name]);
+  assert.ok(rows[0], `component ${name} exists`);
+  return rows[0];
+}
+
+export async function groupIdOf(db: TestDatabase, name: string): Promise<string> {
+  return (await db.query<{ id: string }>('SELECT id::text FROM component_groups WHERE name = $1', [name])).rows[0]!.id;
+}
+
+/** Names of the components in a group (null: in none), in order. */
+export async function orderIn(db: TestDatabase, groupName: string | null): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `SELECT c.name FROM components c LEFT JOIN component_groups g ON g.id = c.group_id
+     WHERE g.name IS NOT DISTINCT FROM $1 ORDER BY c.position, c.id`,
+    [groupName],
+  );
+  return rows.map((row) => row.name);
+}
+
+/** Rows of the tables components and groups are written to, and of the audit log. */
+export async function componentWrites(db: TestDatabase): Promise<string> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT concat_ws(',', (SELECT count(*) FROM components), (SELECT count(*) FROM component_groups), (SELECT count(*) FROM audit_log),
+       (SELECT coalesce(max(updated_at)::text, '') FROM components), (SELECT coalesce(max(updated_at)::text, '') FROM component_groups)) AS n`,
+  );
+  return rows[0]!.n;
+}
+
+/** The status a customer reads next to a component on the status page. */
+export async function shownStatus(gw: TestGateway, name: string): Promise<string | undefined> {
+  const page = await request(`${gw.url}/status`, { headers: { accept: 'text/html' } });
+  const match = new RegExp(`>${name}<[\\s\\S]*?(Operational|Degraded performance|Partial outage|Major outage|Under maintenance)`).exec(page.body);
+  return match?.[1];
+}
