@@ -9,12 +9,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { EMPTY_SNAPSHOT, type MaintenanceWindow, type Snapshot } from '../src/snapshot/types.js';
+import { EMPTY_SNAPSHOT, NO_SETTINGS, type Incident, type MaintenanceWindow, type SiteSettings, type Snapshot } from '../src/snapshot/types.js';
+import { brandStylesheet } from '../src/status/brand-color.js';
 import { createStatusRenderer } from '../src/status/render.js';
 import { buildStatusView, type PageState } from '../src/status/view-model.js';
 
 const VIEWS_DIR = fileURLToPath(new URL('../../views/', import.meta.url));
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:";
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https: http:";
+// A wordmark to stand in for a customer's logo (Settings: logo URL), served by the fake gateway.
+const LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="172" height="32" viewBox="0 0 172 32">' +
+  '<rect x="1" y="4" width="24" height="24" rx="6" fill="#ffb000"/><path d="M7 22l6-12 6 12" stroke="#0a2540" stroke-width="3" fill="none"/>' +
+  '<text x="33" y="23" font-family="system-ui, sans-serif" font-size="19" font-weight="700" fill="#ffffff">Acme Shop</text></svg>';
+const SETTINGS: SiteSettings = {
+  siteName: 'Acme Shop',
+  supportEmail: 'support@acme.test',
+  logoUrl: '/brand/logo.svg',
+  brandColor: '#0a2540',
+  footerText: 'Acme Shop GmbH · Example Street 1 · 10115 Berlin\nOrders placed during maintenance are kept and processed afterwards.',
+};
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -52,6 +65,32 @@ function fixtures(now: number): { snapshot: Snapshot; upgrade: MaintenanceWindow
     endsAt: null,
     componentIds: ['website', 'api'],
   };
+  const emailIncident: Incident = {
+    id: 'i-email',
+    title: 'Order confirmation emails are delayed',
+    status: 'identified',
+    impact: 'major',
+    createdAt: now - 50 * MINUTE,
+    resolvedAt: null,
+    componentIds: ['email'],
+    updates: [
+      { id: 'iu2', windowId: null, incidentId: 'i-email', status: 'identified', subjectTitle: 'Order confirmation emails are delayed', body: 'Our email provider is throttling us. We are moving the queue to a second provider.\nNo emails are lost; they will arrive late.', createdAt: now - 9 * MINUTE },
+      { id: 'iu1', windowId: null, incidentId: 'i-email', status: 'investigating', subjectTitle: 'Order confirmation emails are delayed', body: 'Some order confirmations arrive up to an hour late. We are looking into it.', createdAt: now - 50 * MINUTE },
+    ],
+  };
+  const searchIncident: Incident = {
+    id: 'i-search',
+    title: 'Search results missing new products',
+    status: 'resolved',
+    impact: 'minor',
+    createdAt: now - 30 * HOUR,
+    resolvedAt: now - 26 * HOUR,
+    componentIds: ['search'],
+    updates: [
+      { id: 'su2', windowId: null, incidentId: 'i-search', status: 'resolved', subjectTitle: 'Search results missing new products', body: 'The index has caught up; new products show in search again.', createdAt: now - 26 * HOUR },
+      { id: 'su1', windowId: null, incidentId: 'i-search', status: 'investigating', subjectTitle: 'Search results missing new products', body: 'Products added today do not show up in search yet.', createdAt: now - 30 * HOUR },
+    ],
+  };
   const snapshot: Snapshot = {
     ...EMPTY_SNAPSHOT,
     version: 42,
@@ -61,17 +100,27 @@ function fixtures(now: number): { snapshot: Snapshot; upgrade: MaintenanceWindow
       { ...base, id: 'w-cdn', title: 'CDN certificate rotation', message: 'No downtime expected; a few requests may be slower.', startsAt: now + 26 * HOUR, endsAt: now + 27 * HOUR, componentIds: ['website'] },
       { ...base, id: 'w-search', title: 'Search index rebuild', message: '', startsAt: now + 4 * 24 * HOUR, endsAt: null, componentIds: ['search'], mode: 'read_only' },
     ],
-    components: [
-      { id: 'website', name: 'Website', description: 'www.acme.test and the customer dashboard', status: 'operational', position: 1 },
-      { id: 'api', name: 'Public API', description: 'REST and webhooks', status: 'operational', position: 2 },
-      { id: 'checkout', name: 'Checkout', description: 'Payments and order placement', status: 'operational', position: 3 },
-      { id: 'search', name: 'Search', description: '', status: 'degraded_performance', position: 4 },
-      { id: 'email', name: 'Email notifications', description: 'Order confirmations and password resets', status: 'partial_outage', position: 5 },
+    settings: SETTINGS,
+    componentGroups: [
+      { id: 'g-shop', name: 'Shop', position: 1 },
+      { id: 'g-messaging', name: 'Messaging', position: 2 },
     ],
+    components: [
+      { id: 'website', name: 'Website', description: 'www.acme.test and the customer dashboard', status: 'operational', position: 1, groupId: null },
+      { id: 'api', name: 'Public API', description: 'REST and webhooks', status: 'operational', position: 2, groupId: null },
+      { id: 'checkout', name: 'Checkout', description: 'Payments and order placement', status: 'operational', position: 1, groupId: 'g-shop' },
+      { id: 'search', name: 'Search', description: '', status: 'degraded_performance', position: 2, groupId: 'g-shop' },
+      { id: 'email', name: 'Email notifications', description: 'Order confirmations and password resets', status: 'partial_outage', position: 1, groupId: 'g-messaging' },
+      { id: 'sms', name: 'SMS', description: '', status: 'operational', position: 2, groupId: 'g-messaging' },
+    ],
+    incidents: [emailIncident, searchIncident],
     updates: [
-      { id: 'u3', windowId: 'w-upgrade', body: 'Data copy finished. We are now checking the new database before switching traffic over.', createdAt: now - 4 * MINUTE },
-      { id: 'u2', windowId: 'w-upgrade', body: 'Halfway there: 60% of the data has been copied.', createdAt: now - 18 * MINUTE },
-      { id: 'u1', windowId: 'w-upgrade', body: 'Maintenance has started. The site is read-only for a moment, then offline.', createdAt: now - 35 * MINUTE },
+      emailIncident.updates[0]!,
+      { id: 'u3', windowId: 'w-upgrade', incidentId: null, status: null, subjectTitle: upgrade.title, body: 'Data copy finished. We are now checking the new database before switching traffic over.', createdAt: now - 4 * MINUTE },
+      emailIncident.updates[1]!,
+      { id: 'u2', windowId: 'w-upgrade', incidentId: null, status: null, subjectTitle: upgrade.title, body: 'Halfway there: 60% of the data has been copied.', createdAt: now - 18 * MINUTE },
+      { id: 'u1', windowId: 'w-upgrade', incidentId: null, status: null, subjectTitle: upgrade.title, body: 'Maintenance has started. The site is read-only for a moment, then offline.', createdAt: now - 35 * MINUTE },
+      ...searchIncident.updates,
     ],
   };
   return { snapshot, upgrade, openEnded };
@@ -84,13 +133,23 @@ function renderPages(now: number): Map<string, { status: number; html: string }>
   const page = (s: Snapshot, state: PageState) => renderer.render(buildStatusView(s, now, state, options));
   const calm: Snapshot = { ...snapshot, windows: snapshot.windows.slice(1) };
   const withOpen: Snapshot = { ...snapshot, windows: [openEnded, ...snapshot.windows.slice(1)], updates: [] };
-  const allGood: Snapshot = { ...calm, components: calm.components.map((c) => ({ ...c, status: 'operational' as const })), updates: [] };
+  const allGood: Snapshot = {
+    ...calm,
+    components: calm.components.map((c) => ({ ...c, status: 'operational' as const })),
+    incidents: calm.incidents.filter((i) => i.resolvedAt !== null),
+    updates: [],
+  };
+  // Without Settings: the name and email from the environment, no logo, no brand colour.
+  const plain: Snapshot = { ...calm, settings: NO_SETTINGS };
+  const lightBrand: Snapshot = { ...calm, settings: { ...SETTINGS, brandColor: '#ffd33d', logoUrl: null } };
   return new Map([
     ['/maintenance', { status: 503, html: page(snapshot, { kind: 'maintenance', windows: [upgrade] }) }],
     ['/open-ended', { status: 503, html: page(withOpen, { kind: 'maintenance', windows: [openEnded] }) }],
     ['/trouble', { status: 502, html: page(calm, { kind: 'trouble', status: 502 }) }],
     ['/status', { status: 200, html: page(calm, { kind: 'status' }) }],
     ['/all-good', { status: 200, html: page(allGood, { kind: 'status' }) }],
+    ['/plain', { status: 200, html: page(plain, { kind: 'status' }) }],
+    ['/light-brand', { status: 200, html: page(lightBrand, { kind: 'status' }) }],
   ]);
 }
 
@@ -103,8 +162,15 @@ function serve(pages: Map<string, { status: number; html: string }>, held: { ope
     res.setHeader('Content-Security-Policy', CSP);
     res.setHeader('Cache-Control', 'no-store');
     const asset = /^\/status\/assets\/(status\.(css|js))$/.exec(url.pathname);
+    const brand = /^\/status\/assets\/brand\/([0-9a-f]{6})\.css$/.exec(url.pathname);
     const page = pages.get(url.pathname);
-    if (asset) {
+    if (brand) {
+      res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8' });
+      res.end(brandStylesheet(brand[1]!));
+    } else if (url.pathname === '/brand/logo.svg') {
+      res.writeHead(200, { 'Content-Type': 'image/svg+xml' });
+      res.end(LOGO_SVG);
+    } else if (asset) {
       res.writeHead(200, { 'Content-Type': asset[2] === 'css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8' });
       res.end(fs.readFileSync(path.join(VIEWS_DIR, 'assets', asset[1] ?? '')));
     } else if (page && !(held.open && page.status !== 200)) {
@@ -185,6 +251,9 @@ async function main(): Promise<void> {
     { name: 'trouble', url: '/trouble' },
     { name: 'status-mixed', url: '/status' },
     { name: 'status-all-good', url: '/all-good' },
+    { name: 'status-no-settings', url: '/plain' },
+    { name: 'status-light-brand', url: '/light-brand' },
+    { name: 'status-mobile-375', url: '/status', width: 375 },
     { name: 'status-return-to', url: '/cart/checkout' },
     { name: 'maintenance-dark', url: '/maintenance', dark: true },
     { name: 'status-dark', url: '/status', dark: true },

@@ -66,6 +66,12 @@ function latestEnd(windows: readonly MaintenanceWindow[]): number | null {
   return latest;
 }
 
+/** True when the link is active and its scope (path prefixes; none: every path) covers path. */
+export function bypassCovers(snapshot: Snapshot, linkId: string, path: string): boolean {
+  const prefixes = snapshot.activeBypassLinks.get(linkId);
+  return prefixes !== undefined && (prefixes.length === 0 || hasAnyPrefix(path, prefixes));
+}
+
 export function decide(snapshot: Snapshot, now: number, request: RequestFacts, policy: DecidePolicy): Decision {
   if (snapshot.windows.length === 0) return FORWARD_NO_WINDOW;
   const inForce = windowsFor(snapshot, now, request.path, request.host);
@@ -80,7 +86,7 @@ export function decide(snapshot: Snapshot, now: number, request: RequestFacts, p
   const token = request.bypassToken;
   if (token) {
     const claims = verifyBypassToken(snapshot.bypassSecret, token, now);
-    if (claims && snapshot.activeBypassLinks.has(claims.linkId)) return { action: 'bypass', via: 'cookie' };
+    if (claims && bypassCovers(snapshot, claims.linkId, request.path)) return { action: 'bypass', via: 'cookie' };
   }
   return { action: 'hold', windows: holding, response: holding[0]!.response, until: latestEnd(holding) };
 }

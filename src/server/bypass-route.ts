@@ -15,7 +15,8 @@ export function createBypassRouter(store: SnapshotStore, now: () => number = Dat
     const at = now();
     const claims = verifyBypassToken(snapshot.bypassSecret, token, at);
     res.set('Cache-Control', 'no-store');
-    if (!claims || !snapshot.activeBypassLinks.has(claims.linkId)) {
+    const scope = claims && snapshot.activeBypassLinks.get(claims.linkId);
+    if (!claims || !scope) {
       res.status(403).type('text/plain').send('This bypass link is invalid, expired or revoked. Ask for a new one.\n');
       return;
     }
@@ -26,7 +27,8 @@ export function createBypassRouter(store: SnapshotStore, now: () => number = Dat
       path: '/',
       maxAge: claims.expiresAt - at,
     });
-    res.redirect(303, safeReturnPath(req.query.next) ?? '/');
+    // A link scoped to some paths lands where it works, not on a home page it does not open.
+    res.redirect(303, safeReturnPath(req.query.next) ?? scope[0] ?? '/');
   });
 
   return router;

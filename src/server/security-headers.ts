@@ -12,7 +12,9 @@ export function createHelmet(): ReturnType<typeof helmet> {
         'default-src': ["'self'"],
         'script-src': ["'self'"],
         'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
+        // The logo in Settings may live on another host (a CDN, the company site). Images cannot run
+        // script; http: is allowed too because the gateway itself is often served over plain HTTP.
+        'img-src': ["'self'", 'data:', 'https:', 'http:'],
         'connect-src': ["'self'"],
         // The gateway often runs behind plain HTTP inside a cluster; forcing https here would break its own assets.
         'upgrade-insecure-requests': null,

@@ -3,9 +3,24 @@
 
 import type pg from 'pg';
 import { toWindow, WINDOW_COLUMNS, type WindowRow } from '../maintenance/windows.js';
-import { NO_SETTINGS, type Component, type ComponentStatus, type SiteSettings, type Snapshot, type Update } from './types.js';
+import type { IncidentImpact, IncidentStatus } from '../maintenance/incident-status.js';
+import {
+  NO_SETTINGS,
+  RESOLVED_INCIDENT_DAYS,
+  type Component,
+  type ComponentGroup,
+  type ComponentStatus,
+  type Incident,
+  type SiteSettings,
+  type Snapshot,
+  type Update,
+} from './types.js';
 
 const RECENT_UPDATES = 20;
+// Enough to tell an incident's story; a long-running one keeps its newest updates.
+const UPDATES_PER_INCIDENT = 25;
+// Open incidents sort first, so only old resolved ones are dropped when there are more.
+const MAX_INCIDENTS = 50;
 
 // Windows not over yet: in force now, or still to come.
 const WINDOWS_SQL = `
@@ -14,14 +29,101 @@ const WINDOWS_SQL = `
   ORDER BY starts_at, id`;
 
 const COMPONENTS_SQL = `
-  SELECT id::text, name, description, status, position FROM components ORDER BY position, name`;
+  SELECT id::text, name, description, status, position, group_id::text AS "groupId" FROM components ORDER BY position, name`;
 
+const GROUPS_SQL = `
+  SELECT id::text, name, position FROM component_groups ORDER BY position, name`;
+
+// The subject's title is joined here, not looked up in the snapshot: the windows there are only
+// those not over yet, and an update of an ended window should still say which window it was.
 const UPDATES_SQL = `
-  SELECT id::text, window_id::text, body, created_at FROM updates ORDER BY created_at DESC, id DESC LIMIT ${RECENT_UPDATES}`;
+  SELECT u.id::text, u.window_id::text, u.incident_id::text, u.status, u.body, u.created_at,
+         coalesce(w.title, i.title) AS subject_title
+  FROM (SELECT * FROM updates ORDER BY created_at DESC, id DESC LIMIT ${RECENT_UPDATES}) u
+  LEFT JOIN windows w ON w.id = u.window_id
+  LEFT JOIN incidents i ON i.id = u.incident_id
+  ORDER BY u.created_at DESC, u.id DESC`;
 
+const INCIDENTS_SQL = `
+  SELECT i.id::text, i.title, i.status, i.impact, i.created_at, i.resolved_at,
+         coalesce((SELECT array_agg(ic.component_id::text ORDER BY ic.component_id)
+                   FROM incident_components ic WHERE ic.incident_id = i.id), '{}') AS component_ids
+  FROM incidents i
+  WHERE i.resolved_at IS NULL OR i.resolved_at > now() - make_interval(days => ${RESOLVED_INCIDENT_DAYS})
+  ORDER BY i.resolved_at IS NOT NULL, i.created_at DESC, i.id DESC
+  LIMIT ${MAX_INCIDENTS}`;
+
+const INCIDENT_UPDATES_SQL = `
+  SELECT u.id::text, u.window_id::text, u.incident_id::text, u.status, u.body, u.created_at, i.title AS subject_title
+  FROM incidents i
+  CROSS JOIN LATERAL (
+    SELECT * FROM updates WHERE incident_id = i.id ORDER BY created_at DESC, id DESC LIMIT ${UPDATES_PER_INCIDENT}
+  ) u
+  WHERE i.id = ANY($1::bigint[])
+  ORDER BY u.created_at DESC, u.id DESC`;
+
+interface UpdateRow {
+  id: string;
+  window_id: string | null;
+  incident_id: string | null;
+  status: IncidentStatus | null;
+  body: string;
+  created_at: Date;
+  subject_title: string | null;
+}
+
+interface IncidentRow {
+  id: string;
+  title: string;
+  status: IncidentStatus;
+  impact: IncidentImpact;
+  created_at: Date;
+  resolved_at: Date | null;
+  component_ids: string[];
+}
+
+function toUpdate(row: UpdateRow): Update {
+  return {
+    id: row.id,
+    windowId: row.window_id,
+    incidentId: row.incident_id,
+    status: row.status,
+    subjectTitle: row.subject_title,
+    body: row.body,
+    createdAt: row.created_at.getTime(),
+  };
+}
+
+function toIncident(row: IncidentRow, updates: Update[]): Incident {
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status,
+    impact: row.impact,
+    createdAt: row.created_at.getTime(),
+    resolvedAt: row.resolved_at?.getTime() ?? null,
+    componentIds: row.component_ids,
+    updates,
+  };
+}
+
+/** Each incident's updates, in the order given (newest first). */
+function byIncident(rows: UpdateRow[]): Map<string, Update[]> {
+  const grouped = new Map<string, Update[]>();
+  for (const row of rows) {
+    if (row.incident_id === null) continue;
+    const list = grouped.get(row.incident_id) ?? [];
+    list.push(toUpdate(row));
+    grouped.set(row.incident_id, list);
+  }
+  return grouped;
+}
+
+// Links as [id, path prefixes] pairs, which read straight into the snapshot's Map.
 const BYPASS_SQL = `
   SELECT (SELECT value FROM gateway_secrets WHERE name = 'bypass') AS secret,
-         coalesce((SELECT array_agg(id::text) FROM bypass_links WHERE revoked_at IS NULL AND expires_at > now()), '{}') AS ids`;
+         coalesce((SELECT json_agg(json_build_array(id::text, path_prefixes)) FROM bypass_links
+                   WHERE revoked_at IS NULL AND expires_at > now()), '[]') AS links`;
 
 const SETTINGS_SQL = `
   SELECT site_name AS "siteName", support_email AS "supportEmail", logo_url AS "logoUrl",
@@ -33,20 +135,24 @@ export async function loadSnapshot(client: pg.ClientBase, version: number, now: 
   try {
     const windows = await client.query<WindowRow>(WINDOWS_SQL);
     const components = await client.query<Component & { status: ComponentStatus }>(COMPONENTS_SQL);
-    const updates = await client.query<{ id: string; window_id: string | null; body: string; created_at: Date }>(UPDATES_SQL);
-    const bypass = await client.query<{ secret: string | null; ids: string[] }>(BYPASS_SQL);
+    const groups = await client.query<ComponentGroup>(GROUPS_SQL);
+    const updates = await client.query<UpdateRow>(UPDATES_SQL);
+    const incidents = await client.query<IncidentRow>(INCIDENTS_SQL);
+    const incidentUpdates = await client.query<UpdateRow>(INCIDENT_UPDATES_SQL, [incidents.rows.map((row) => row.id)]);
+    const bypass = await client.query<{ secret: string | null; links: [string, string[]][] }>(BYPASS_SQL);
     const settings = await client.query<SiteSettings>(SETTINGS_SQL);
     await client.query('COMMIT');
+    const updatesOf = byIncident(incidentUpdates.rows);
     return {
       version,
       loadedAt: now,
       windows: windows.rows.map(toWindow),
       components: components.rows,
-      updates: updates.rows.map(
-        (row): Update => ({ id: row.id, windowId: row.window_id, body: row.body, createdAt: row.created_at.getTime() }),
-      ),
+      componentGroups: groups.rows,
+      incidents: incidents.rows.map((row) => toIncident(row, updatesOf.get(row.id) ?? [])),
+      updates: updates.rows.map(toUpdate),
       bypassSecret: bypass.rows[0]?.secret ?? '',
-      activeBypassLinks: new Set(bypass.rows[0]?.ids ?? []),
+      activeBypassLinks: new Map(bypass.rows[0]?.links ?? []),
       settings: settings.rows[0] ?? NO_SETTINGS,
     };
   } catch (err) {

@@ -1,6 +1,8 @@
 // What each gateway process holds in memory to decide requests and render the status page.
 // Times are epoch milliseconds so the request path compares numbers, never parses dates.
 
+import type { IncidentImpact, IncidentStatus } from '../maintenance/incident-status.js';
+
 export const COMPONENT_STATUSES = [
   'operational',
   'degraded_performance',
@@ -34,13 +36,42 @@ export interface Component {
   description: string;
   status: ComponentStatus;
   position: number;
+  /** null: not in a group. */
+  groupId: string | null;
+}
+
+export interface ComponentGroup {
+  id: string;
+  name: string;
+  position: number;
 }
 
 export interface Update {
   id: string;
   windowId: string | null;
+  incidentId: string | null;
+  /** The incident status this update announced; null for window updates and notices. */
+  status: IncidentStatus | null;
+  /** The title of its window or incident, read with it, so updates of ended windows keep their name. */
+  subjectTitle: string | null;
   body: string;
   createdAt: number;
+}
+
+/** Resolved incidents stay on the status page this long, folded under the open ones. */
+export const RESOLVED_INCIDENT_DAYS = 7;
+
+export interface Incident {
+  id: string;
+  title: string;
+  status: IncidentStatus;
+  impact: IncidentImpact;
+  createdAt: number;
+  /** null while the incident is open. */
+  resolvedAt: number | null;
+  componentIds: string[];
+  /** Its most recent updates, newest first. */
+  updates: Update[];
 }
 
 /** What an admin set about the site in Settings; null falls back to the environment. */
@@ -62,12 +93,16 @@ export interface Snapshot {
   /** Windows that are in force or still to come, ordered by start. */
   windows: MaintenanceWindow[];
   components: Component[];
+  /** Ordered by position, then name. */
+  componentGroups: ComponentGroup[];
+  /** Open incidents and those resolved in the last RESOLVED_INCIDENT_DAYS, open ones first, newest first. */
+  incidents: Incident[];
   /** The most recent updates, newest first. */
   updates: Update[];
   /** Key that signs bypass cookies, shared by every gateway through the database. */
   bypassSecret: string;
-  /** Bypass links that are neither revoked nor expired. */
-  activeBypassLinks: ReadonlySet<string>;
+  /** Bypass links that are neither revoked nor expired, by id: the path prefixes each lets through (empty: every path). */
+  activeBypassLinks: ReadonlyMap<string, readonly string[]>;
   settings: SiteSettings;
 }
 
@@ -87,8 +122,10 @@ export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
   loadedAt: 0,
   windows: [],
   components: [],
+  componentGroups: [],
+  incidents: [],
   updates: [],
   bypassSecret: '',
-  activeBypassLinks: new Set<string>(),
+  activeBypassLinks: new Map<string, readonly string[]>(),
   settings: NO_SETTINGS,
 });

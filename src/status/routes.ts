@@ -4,6 +4,7 @@ import path from 'node:path';
 import express from 'express';
 import type { Config } from '../config/config.js';
 import type { SnapshotStore } from '../snapshot/store.js';
+import { brandStylesheet } from './brand-color.js';
 import type { StatusRenderer } from './render.js';
 import { buildStatusView } from './view-model.js';
 
@@ -16,6 +17,18 @@ export function createStatusRouter(
 ): express.Router {
   const router = express.Router();
   const options = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
+
+  // Before the static files, which answer 404 for anything they do not hold.
+  router.get('/assets/brand/:file', function brandColorSheet(req, res) {
+    const match = /^([0-9a-f]{6})\.css$/.exec(req.params.file);
+    const css = match ? brandStylesheet(match[1]!) : null;
+    if (css === null) {
+      res.status(404).type('text/plain').send('No such stylesheet\n');
+      return;
+    }
+    // The colour is in the URL, so what it names never changes.
+    res.set('Cache-Control', 'public, max-age=31536000, immutable').type('css').send(css);
+  });
 
   router.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: '5m', fallthrough: false }));
 

@@ -1,70 +1,27 @@
 // What the status page shows, as plain display data: a pure function of the snapshot, the time
 // and why the page is being shown. The template only prints; every decision is made here.
 
-import {
-  effectiveEnd,
-  isInForce,
-  type Component,
-  type ComponentStatus,
-  type MaintenanceWindow,
-  type Snapshot,
-} from '../snapshot/types.js';
-import { COMPONENT_LABELS, COMPONENT_SEVERITY, worst, type Severity } from './component-status.js';
+import { isInForce, type ComponentStatus, type MaintenanceWindow, type Snapshot } from '../snapshot/types.js';
+import { componentGroupViews, type ComponentGroupView, type ComponentView } from './component-groups.js';
+import { worst, type Severity } from './component-status.js';
+import { IMPACT_STATUS, incidentViews, isOpen, type IncidentView } from './incident-view.js';
+import { siteView, type SiteDefaults } from './site.js';
 import { relativeText, utcText } from './time-text.js';
+import { timelineViews, type UpdateView } from './timeline.js';
+import { heldUntil, NO_END_TEXT, upcomingViews, windowView, type UpcomingView, type WindowView } from './window-view.js';
 
-export type { Severity };
+export type { ComponentGroupView, ComponentView, IncidentView, Severity, UpcomingView, UpdateView, WindowView };
+export { NO_END_TEXT };
 
 export type PageState =
   | { kind: 'status' }
   | { kind: 'maintenance'; windows: readonly MaintenanceWindow[] }
   | { kind: 'trouble'; status: 502 | 504 };
 
-export interface PageOptions {
-  siteName: string;
-  supportEmail: string | undefined;
-  statusPath: string;
-}
+/** From the environment: the site name and support email are defaults that Settings override. */
+export type PageOptions = SiteDefaults;
 
 export type OverallState = 'operational' | 'degraded' | 'partial_outage' | 'major_outage' | 'maintenance' | 'trouble';
-
-export interface WindowView {
-  id: string;
-  title: string;
-  message: string;
-  readOnly: boolean;
-  startsAt: string;
-  startsAtText: string;
-  /** ISO 8601, or null when no end is announced. */
-  endsAt: string | null;
-  endsAtMs: number | null;
-  /** "14:30 UTC, 22 Nov 2026", or "No end time announced". */
-  endsAtText: string;
-  /** "in about 25 minutes"; null without an end. */
-  endsInText: string | null;
-}
-
-export interface UpcomingView extends WindowView {
-  /** "in about 3 days". */
-  startsInText: string;
-}
-
-export interface ComponentView {
-  id: string;
-  name: string;
-  description: string;
-  status: ComponentStatus;
-  statusLabel: string;
-  severity: Severity;
-}
-
-export interface UpdateView {
-  id: string;
-  body: string;
-  /** The title of the window the update belongs to, when it is known. */
-  windowTitle: string | null;
-  createdAt: string;
-  createdAtText: string;
-}
 
 export interface StatusView {
   pageKind: PageState['kind'];
@@ -72,13 +29,26 @@ export interface StatusView {
   readOnly: boolean;
   title: string;
   siteName: string;
+  /** An http(s) URL or a path on this site, shown with the site name as its text alternative. */
+  logoUrl: string | null;
+  /** The brand accent's stylesheet; null without a brand colour. */
+  brandStylesheet: string | null;
+  /** Plain text with line breaks. */
+  footerText: string | null;
   state: OverallState;
   stateLabel: string;
   severity: Severity;
   headline: string;
   message: string;
   windows: WindowView[];
+  /** Open incidents, newest first; shown above the components. */
+  incidents: IncidentView[];
+  /** Resolved in the last few days, most recent first; shown folded, lower on the page. */
+  resolvedIncidents: IncidentView[];
+  /** Every component in display order, for the overall state and for readers of the data. */
   components: ComponentView[];
+  /** The same components as the page lists them: ungrouped first, then each group. */
+  componentGroups: ComponentGroupView[];
   upcoming: UpcomingView[];
   updates: UpdateView[];
   supportEmail: string | null;
@@ -91,10 +61,6 @@ export interface StatusView {
   generatedAt: string;
   generatedAtText: string;
 }
-
-export const NO_END_TEXT = 'No end time announced';
-const MAX_UPCOMING = 5;
-const MAX_UPDATES = 10;
 
 const OVERALL: Record<ComponentStatus, OverallState> = {
   operational: 'operational',
@@ -131,56 +97,13 @@ const STATUS_MESSAGES: Record<OverallState, (siteName: string) => string> = {
   trouble: () => '',
 };
 
-
-function windowView(window: MaintenanceWindow, now: number): WindowView {
-  const end = effectiveEnd(window);
-  return {
-    id: window.id,
-    title: window.title,
-    message: window.message,
-    readOnly: window.mode === 'read_only',
-    startsAt: new Date(window.startsAt).toISOString(),
-    startsAtText: utcText(window.startsAt),
-    endsAt: end === null ? null : new Date(end).toISOString(),
-    endsAtMs: end,
-    endsAtText: end === null ? NO_END_TEXT : utcText(end),
-    endsInText: end === null ? null : relativeText(end, now),
-  };
-}
-
-/** A request is held until every window holding it has ended; one open-ended window keeps it open. */
-function heldUntil(windows: readonly MaintenanceWindow[]): number | null {
-  let latest = 0;
-  for (const window of windows) {
-    const end = effectiveEnd(window);
-    if (end === null) return null;
-    latest = Math.max(latest, end);
-  }
-  return windows.length > 0 ? latest : null;
-}
-
-function componentViews(components: Component[], inForce: readonly MaintenanceWindow[]): ComponentView[] {
-  const underMaintenance = new Set(inForce.flatMap((w) => w.componentIds));
-  return [...components]
-    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
-    .map((c) => {
-      const status = underMaintenance.has(c.id) ? worst(c.status, 'under_maintenance') : c.status;
-      return {
-        id: c.id,
-        name: c.name,
-        description: c.description,
-        status,
-        statusLabel: COMPONENT_LABELS[status],
-        severity: COMPONENT_SEVERITY[status],
-      };
-    });
-}
-
-function overallState(state: PageState, components: ComponentView[], inForce: readonly MaintenanceWindow[]): OverallState {
+function overallState(state: PageState, components: ComponentView[], inForce: readonly MaintenanceWindow[], openImpacts: ComponentStatus[]): OverallState {
   if (state.kind === 'trouble') return 'trouble';
   if (state.kind === 'maintenance') return 'maintenance';
   let status: ComponentStatus = inForce.length > 0 ? 'under_maintenance' : 'operational';
   for (const c of components) status = worst(status, c.status);
+  // An open incident says at least as much as its impact, whatever the components were set to.
+  for (const impact of openImpacts) status = worst(status, impact);
   return OVERALL[status];
 }
 
@@ -216,41 +139,31 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
   // On the trouble page the components would claim "operational" while the application is
   // down, and upcoming work is beside the point: both are left out.
   const trouble = state.kind === 'trouble';
-  const components = trouble ? [] : componentViews(snapshot.components, inForce);
-  const overall = overallState(state, components, inForce);
-  const titles = new Map(snapshot.windows.map((w) => [w.id, w.title]));
-
-  const upcoming = snapshot.windows
-    .filter((w) => !trouble && w.startsAt > now && !isCancelled(w))
-    .sort((a, b) => a.startsAt - b.startsAt)
-    .slice(0, MAX_UPCOMING)
-    .map((w) => ({ ...windowView(w, now), startsInText: relativeText(w.startsAt, now) }));
-
-  const updates = [...snapshot.updates]
-    .sort((a, b) => b.createdAt - a.createdAt)
-    .slice(0, MAX_UPDATES)
-    .map((u) => ({
-      id: u.id,
-      body: u.body,
-      windowTitle: u.windowId === null ? null : (titles.get(u.windowId) ?? null),
-      createdAt: new Date(u.createdAt).toISOString(),
-      createdAtText: utcText(u.createdAt),
-    }));
+  const site = siteView(snapshot.settings, options);
+  const groups = componentGroupViews(snapshot.components, snapshot.componentGroups, inForce);
+  const listed = groups.flatMap((g) => g.components);
+  const components = trouble ? [] : listed;
+  const incidents = incidentViews(snapshot.incidents, listed, now);
+  const openImpacts = snapshot.incidents.filter(isOpen).map((i) => IMPACT_STATUS[i.impact]);
+  const overall = overallState(state, components, inForce, openImpacts);
 
   const endsAtMs = trouble ? null : heldUntil(inForce);
   return {
     pageKind: state.kind,
     readOnly: state.kind === 'maintenance' && inForce.length > 0 && inForce.every((w) => w.mode === 'read_only'),
-    siteName: options.siteName,
-    ...wording(state, overall, options.siteName),
+    ...site,
+    ...wording(state, overall, site.siteName),
     state: overall,
     stateLabel: OVERALL_LABELS[overall],
     severity: OVERALL_SEVERITY[overall],
     windows: inForce.map((w) => windowView(w, now)),
+    incidents: incidents.open,
+    // Old news is beside the point while the application is down.
+    resolvedIncidents: trouble ? [] : incidents.resolved,
     components,
-    upcoming,
-    updates,
-    supportEmail: options.supportEmail ?? null,
+    componentGroups: trouble ? [] : groups,
+    upcoming: trouble ? [] : upcomingViews(snapshot.windows, now),
+    updates: timelineViews(snapshot.updates),
     statusPath: options.statusPath,
     endsAtMs,
     endsAt: endsAtMs === null ? null : new Date(endsAtMs).toISOString(),
@@ -259,10 +172,4 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
     generatedAt: new Date(now).toISOString(),
     generatedAtText: utcText(now),
   };
-}
-
-/** A window ended before it began was called off; it is not coming. */
-function isCancelled(window: MaintenanceWindow): boolean {
-  const end = effectiveEnd(window);
-  return end !== null && end <= window.startsAt;
 }

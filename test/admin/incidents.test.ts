@@ -322,7 +322,7 @@ describe('incidents API', () => {
       ['POST', '/incidents', { title: 'two\nlines', body: 'x' }, 'title'],
       ['POST', '/incidents', { title: 'x', body: 'y'.repeat(5001) }, 'body'],
       ['POST', '/incidents', { title: 'x', body: 'x', issue_fixed: true, status: 'identified' }, 'issue_fixed'],
-      ['POST', '/incidents', { title: 'x', body: 'x', severity: 'high' }, undefined],
+      ['POST', '/incidents', { title: 'x', body: 'x', severity: 'high' }, 'severity'],
       ['POST', `/incidents/${id}/updates`, { body: '   ' }, 'body'],
       ['POST', `/incidents/${id}/updates`, { body: 'x', issue_fixed: 'yes please' }, 'issue_fixed'],
       ['POST', `/incidents/${id}/updates`, { body: ['x'] }, 'body'],

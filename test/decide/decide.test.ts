@@ -99,7 +99,7 @@ describe('decide', () => {
 
   describe('bypass cookie', () => {
     const linkId = '6d1f7d0c-0000-4000-8000-000000000001';
-    const active = { activeBypassLinks: new Set([linkId]) };
+    const active = { activeBypassLinks: new Map([[linkId, []]]) };
 
     it('bypasses with a valid token of an active link', () => {
       const token = signBypassToken('test-secret', { linkId, expiresAt: NOW + MINUTE });
@@ -114,6 +114,17 @@ describe('decide', () => {
     it('holds with a token of a revoked link', () => {
       const token = signBypassToken('test-secret', { linkId, expiresAt: NOW + MINUTE });
       assert.equal(decide(snap([win()]), NOW, req({ bypassToken: token }), policy).action, 'hold');
+    });
+
+    it('bypasses with a scoped link only under its path prefixes', () => {
+      const scoped = { activeBypassLinks: new Map([[linkId, ['/checkout', '/api/cart/']]]) };
+      const token = signBypassToken('test-secret', { linkId, expiresAt: NOW + MINUTE });
+      for (const path of ['/checkout', '/checkout/pay', '/api/cart/items', '/api/cart']) {
+        assert.deepEqual(decide(snap([win()], scoped), NOW, req({ path, bypassToken: token }), policy), { action: 'bypass', via: 'cookie' }, path);
+      }
+      for (const path of ['/account', '/checkouts', '/', '/api/carts']) {
+        assert.equal(decide(snap([win()], scoped), NOW, req({ path, bypassToken: token }), policy).action, 'hold', path);
+      }
     });
 
     it('holds with a token signed by another secret or tampered with', () => {

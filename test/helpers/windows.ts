@@ -30,9 +30,11 @@ export function snap(windows: MaintenanceWindow[], overrides: Partial<Snapshot> 
     loadedAt: NOW,
     windows,
     components: [],
+    componentGroups: [],
+    incidents: [],
     updates: [],
     bypassSecret: 'test-secret',
-    activeBypassLinks: new Set(),
+    activeBypassLinks: new Map(),
     settings: NO_SETTINGS,
     ...overrides,
   };

@@ -2,7 +2,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EMPTY_SNAPSHOT, type Component, type MaintenanceWindow, type Snapshot, type Update } from '../../src/snapshot/types.js';
+import {
+  EMPTY_SNAPSHOT,
+  NO_SETTINGS,
+  type Component,
+  type ComponentGroup,
+  type Incident,
+  type MaintenanceWindow,
+  type Snapshot,
+  type Update,
+} from '../../src/snapshot/types.js';
 import { buildStatusView, NO_END_TEXT, type PageOptions } from '../../src/status/view-model.js';
 import { relativeText, utcText } from '../../src/status/time-text.js';
 import { win } from '../helpers/windows.js';
@@ -16,7 +25,32 @@ function windowOf(fields: Partial<MaintenanceWindow> & { id: string }): Maintena
 }
 
 function component(id: string, status: Component['status'], position = 0): Component {
-  return { id, name: `Component ${id}`, description: '', status, position };
+  return { id, name: `Component ${id}`, description: '', status, position, groupId: null };
+}
+
+function grouped(id: string, status: Component['status'], groupId: string | null, position = 0): Component {
+  return { ...component(id, status, position), groupId };
+}
+
+function group(id: string, position: number): ComponentGroup {
+  return { id, name: `Group ${id}`, position };
+}
+
+function updateOf(fields: Partial<Update> & { id: string; createdAt: number }): Update {
+  return { windowId: null, incidentId: null, status: null, subjectTitle: null, body: `Body of ${fields.id}`, ...fields };
+}
+
+function incidentOf(fields: Partial<Incident> & { id: string }): Incident {
+  return {
+    title: `Incident ${fields.id}`,
+    status: 'investigating',
+    impact: 'minor',
+    createdAt: NOW - 30 * MINUTE,
+    resolvedAt: null,
+    componentIds: [],
+    updates: [],
+    ...fields,
+  };
 }
 
 function snapshotOf(fields: Partial<Snapshot>): Snapshot {
@@ -142,11 +176,14 @@ test('upcoming lists windows not yet started, soonest first, at most five', () =
   assert.equal(view.upcoming[0]?.startsAtText, '15:05 UTC, 22 Nov 2026');
 });
 
-test('updates are newest first, at most ten, with their window title', () => {
+test('updates are newest first, at most ten, naming their window', () => {
   const held = windowOf({ id: 'w1', title: 'Database upgrade' });
   const updates: Update[] = Array.from({ length: 12 }, (_, i) => ({
     id: `u${i}`,
     windowId: i === 11 ? 'w1' : null,
+    incidentId: null,
+    status: null,
+    subjectTitle: i === 11 ? 'Database upgrade' : null,
     body: `update ${i}`,
     createdAt: NOW - (12 - i) * MINUTE,
   }));
@@ -154,8 +191,10 @@ test('updates are newest first, at most ten, with their window title', () => {
   const shuffled = [...updates.slice(6), ...updates.slice(0, 6)];
   const view = buildStatusView(snapshotOf({ windows: [held], updates: shuffled }), NOW, { kind: 'status' }, OPTIONS);
   assert.deepEqual(view.updates.map((u) => u.id), ['u11', 'u10', 'u9', 'u8', 'u7', 'u6', 'u5', 'u4', 'u3', 'u2']);
-  assert.equal(view.updates[0]?.windowTitle, 'Database upgrade');
-  assert.equal(view.updates[1]?.windowTitle, null);
+  assert.equal(view.updates[0]?.subject, 'Database upgrade');
+  assert.equal(view.updates[0]?.subjectKindLabel, 'Maintenance');
+  assert.equal(view.updates[1]?.subject, null);
+  assert.equal(view.updates[1]?.subjectKindLabel, null);
   assert.equal(view.updates[0]?.createdAt, '2026-11-22T14:04:00.000Z');
   assert.equal(view.updates[0]?.createdAtText, '14:04 UTC, 22 Nov 2026');
 });
@@ -187,4 +226,183 @@ test('time texts read naturally', () => {
   assert.equal(relativeText(NOW + MINUTE, NOW), 'in about 1 minute');
   assert.equal(relativeText(NOW + 3 * 60 * MINUTE, NOW), 'in about 3 hours');
   assert.equal(relativeText(NOW + 3 * 24 * 60 * MINUTE, NOW), 'in about 3 days');
+});
+
+test('settings override the site name and support email from the environment; blank ones fall back', () => {
+  const settings = { ...NO_SETTINGS, siteName: 'Acme Cloud', supportEmail: 'ops@acme.test', footerText: 'Acme Inc.\nBerlin' };
+  const view = buildStatusView(snapshotOf({ settings }), NOW, { kind: 'status' }, OPTIONS);
+  assert.equal(view.siteName, 'Acme Cloud');
+  assert.equal(view.title, 'Acme Cloud status');
+  assert.equal(view.supportEmail, 'ops@acme.test');
+  assert.equal(view.footerText, 'Acme Inc.\nBerlin');
+
+  const held = windowOf({ id: 'w1' });
+  const page = buildStatusView(snapshotOf({ settings }), NOW, { kind: 'maintenance', windows: [held] }, OPTIONS);
+  assert.equal(page.headline, 'Acme Cloud is down for maintenance');
+
+  const blank = { ...NO_SETTINGS, siteName: '  ', supportEmail: '', footerText: ' \n ' };
+  const fallback = buildStatusView(snapshotOf({ settings: blank }), NOW, { kind: 'status' }, OPTIONS);
+  assert.equal(fallback.siteName, 'Acme');
+  assert.equal(fallback.supportEmail, 'help@acme.test');
+  assert.equal(fallback.footerText, null);
+  assert.equal(fallback.logoUrl, null);
+  assert.equal(fallback.brandStylesheet, null);
+});
+
+test('the logo is an http(s) URL or a path on this site, and nothing else', () => {
+  const cases: [string, string | null][] = [
+    ['https://cdn.acme.test/logo.svg', 'https://cdn.acme.test/logo.svg'],
+    ['http://acme.test/logo.png', 'http://acme.test/logo.png'],
+    ['/static/logo.png', '/static/logo.png'],
+    ['javascript:alert(1)', null],
+    ['data:image/svg+xml,<svg onload=alert(1)>', null],
+    ['//evil.test/logo.png', null],
+    ['/\\evil.test/logo.png', null],
+    ['/\t/evil.test/logo.png', null],
+    ['ftp://acme.test/logo.png', null],
+    ['logo.png', null],
+  ];
+  for (const [logoUrl, expected] of cases) {
+    const view = buildStatusView(snapshotOf({ settings: { ...NO_SETTINGS, logoUrl } }), NOW, { kind: 'status' }, OPTIONS);
+    assert.equal(view.logoUrl, expected, logoUrl);
+  }
+});
+
+test('a brand colour links its stylesheet under the status path', () => {
+  const view = buildStatusView(snapshotOf({ settings: { ...NO_SETTINGS, brandColor: '#1A7F37' } }), NOW, { kind: 'status' }, { ...OPTIONS, statusPath: '/maint' });
+  assert.equal(view.brandStylesheet, '/maint/assets/brand/1a7f37.css');
+  const bad = buildStatusView(snapshotOf({ settings: { ...NO_SETTINGS, brandColor: 'red;}body{display:none' } }), NOW, { kind: 'status' }, OPTIONS);
+  assert.equal(bad.brandStylesheet, null);
+});
+
+test('components are listed ungrouped first, then by group position, each group showing its worst status', () => {
+  const snapshot = snapshotOf({
+    componentGroups: [group('g-late', 2), group('g-early', 1), group('g-empty', 0)],
+    components: [
+      grouped('db', 'operational', 'g-late', 2),
+      grouped('cache', 'partial_outage', 'g-late', 1),
+      grouped('web', 'degraded_performance', 'g-early', 1),
+      grouped('loose-b', 'operational', null, 5),
+      grouped('loose-a', 'operational', null, 1),
+      grouped('orphan', 'operational', 'g-deleted', 3),
+    ],
+  });
+  const view = buildStatusView(snapshot, NOW, { kind: 'status' }, OPTIONS);
+  assert.deepEqual(
+    view.componentGroups.map((g) => [g.id, g.name, g.status, g.statusLabel, g.components.map((c) => c.id)]),
+    [
+      [null, null, 'operational', 'Operational', ['loose-a', 'orphan', 'loose-b']],
+      ['g-early', 'Group g-early', 'degraded_performance', 'Degraded performance', ['web']],
+      ['g-late', 'Group g-late', 'partial_outage', 'Partial outage', ['cache', 'db']],
+    ],
+  );
+  assert.deepEqual(view.components.map((c) => c.id), ['loose-a', 'orphan', 'loose-b', 'web', 'cache', 'db']);
+  assert.equal(view.state, 'partial_outage');
+});
+
+test('a window in force marks grouped components under maintenance, and their group with them', () => {
+  const snapshot = snapshotOf({
+    componentGroups: [group('g', 1)],
+    components: [grouped('api', 'operational', 'g', 1), grouped('jobs', 'operational', 'g', 2)],
+  });
+  const held = windowOf({ id: 'w1', componentIds: ['api'] });
+  const view = buildStatusView(snapshot, NOW, { kind: 'maintenance', windows: [held] }, OPTIONS);
+  assert.equal(view.componentGroups[0]?.status, 'under_maintenance');
+  assert.equal(view.componentGroups[0]?.severity, 'maintenance');
+  assert.deepEqual(view.componentGroups[0]?.components.map((c) => c.status), ['under_maintenance', 'operational']);
+});
+
+test('open incidents raise the overall state by their impact; resolved ones do not', () => {
+  const cases: [Incident['impact'], string, string][] = [
+    ['none', 'operational', 'All systems operational'],
+    ['minor', 'degraded', 'Degraded performance'],
+    ['major', 'partial_outage', 'Partial outage'],
+    ['critical', 'major_outage', 'Major outage'],
+  ];
+  const components = [component('a', 'operational')];
+  for (const [impact, state, label] of cases) {
+    const open = buildStatusView(snapshotOf({ components, incidents: [incidentOf({ id: 'i', impact })] }), NOW, { kind: 'status' }, OPTIONS);
+    assert.equal(open.state, state, impact);
+    assert.equal(open.headline, label, impact);
+    const resolved = incidentOf({ id: 'i', impact, status: 'resolved', resolvedAt: NOW - MINUTE });
+    const after = buildStatusView(snapshotOf({ components, incidents: [resolved] }), NOW, { kind: 'status' }, OPTIONS);
+    assert.equal(after.state, 'operational', `resolved ${impact}`);
+  }
+  // The worse of a component and an incident wins, either way round.
+  const worse = buildStatusView(
+    snapshotOf({ components: [component('a', 'major_outage')], incidents: [incidentOf({ id: 'i', impact: 'minor' })] }),
+    NOW,
+    { kind: 'status' },
+    OPTIONS,
+  );
+  assert.equal(worse.state, 'major_outage');
+  const overMaintenance = buildStatusView(snapshotOf({ windows: [windowOf({ id: 'w' })], incidents: [incidentOf({ id: 'i', impact: 'major' })] }), NOW, { kind: 'status' }, OPTIONS);
+  assert.equal(overMaintenance.state, 'partial_outage');
+});
+
+test('open incidents come newest first with their updates newest first; resolved ones are apart and last a week', () => {
+  const snapshot = snapshotOf({
+    components: [component('api', 'operational', 2), component('web', 'operational', 1)],
+    incidents: [
+      incidentOf({
+        id: 'older',
+        title: 'Slow checkout',
+        status: 'identified',
+        impact: 'major',
+        createdAt: NOW - 60 * MINUTE,
+        componentIds: ['api', 'web', 'gone'],
+        updates: [
+          updateOf({ id: 'u1', incidentId: 'older', status: 'investigating', createdAt: NOW - 60 * MINUTE }),
+          updateOf({ id: 'u3', incidentId: 'older', status: null, createdAt: NOW - 5 * MINUTE }),
+          updateOf({ id: 'u2', incidentId: 'older', status: 'identified', createdAt: NOW - 20 * MINUTE }),
+        ],
+      }),
+      incidentOf({ id: 'newer', createdAt: NOW - 10 * MINUTE, impact: 'none' }),
+      incidentOf({ id: 'yesterday', status: 'resolved', createdAt: NOW - 30 * 60 * MINUTE, resolvedAt: NOW - 24 * 60 * MINUTE }),
+      incidentOf({ id: 'today', status: 'resolved', createdAt: NOW - 3 * 60 * MINUTE, resolvedAt: NOW - 60 * MINUTE }),
+      incidentOf({ id: 'last-month', status: 'resolved', createdAt: NOW - 8 * 24 * 60 * MINUTE, resolvedAt: NOW - 7 * 24 * 60 * MINUTE - MINUTE }),
+    ],
+  });
+  const view = buildStatusView(snapshot, NOW, { kind: 'status' }, OPTIONS);
+  assert.deepEqual(view.incidents.map((i) => i.id), ['newer', 'older']);
+  assert.deepEqual(view.resolvedIncidents.map((i) => i.id), ['today', 'yesterday']);
+  const older = view.incidents[1]!;
+  assert.equal(older.title, 'Slow checkout');
+  assert.equal(older.statusLabel, 'Identified');
+  assert.equal(older.impactLabel, 'Major impact');
+  assert.equal(older.severity, 'major');
+  assert.deepEqual(older.components, ['Component web', 'Component api'], 'names in page order, unknown ids left out');
+  assert.deepEqual(older.updates.map((u) => [u.id, u.statusLabel]), [['u3', 'Update'], ['u2', 'Identified'], ['u1', 'Investigating']]);
+  assert.equal(older.updates[0]?.createdAtText, '14:00 UTC, 22 Nov 2026');
+  assert.equal(view.incidents[0]?.impactLabel, 'No impact');
+  assert.equal(view.resolvedIncidents[0]?.resolvedAtText, '13:05 UTC, 22 Nov 2026');
+});
+
+test('the timeline mixes window and incident updates in time order, naming each subject', () => {
+  const updates = [
+    updateOf({ id: 'w', windowId: 'w1', subjectTitle: 'Database upgrade', createdAt: NOW - 10 * MINUTE }),
+    updateOf({ id: 'i', incidentId: 'i1', status: 'monitoring', subjectTitle: 'Slow checkout', createdAt: NOW - 2 * MINUTE }),
+    updateOf({ id: 'n', createdAt: NOW - 20 * MINUTE }),
+  ];
+  const view = buildStatusView(snapshotOf({ updates }), NOW, { kind: 'status' }, OPTIONS);
+  assert.deepEqual(
+    view.updates.map((u) => [u.id, u.subjectKind, u.subjectKindLabel, u.subject, u.statusLabel]),
+    [
+      ['i', 'incident', 'Incident', 'Slow checkout', 'Monitoring'],
+      ['w', 'window', 'Maintenance', 'Database upgrade', null],
+      ['n', null, null, null, null],
+    ],
+  );
+});
+
+test('the trouble page shows open incidents but not resolved ones or components', () => {
+  const snapshot = snapshotOf({
+    components: [component('a', 'operational')],
+    incidents: [incidentOf({ id: 'open' }), incidentOf({ id: 'done', status: 'resolved', resolvedAt: NOW - MINUTE })],
+  });
+  const view = buildStatusView(snapshot, NOW, { kind: 'trouble', status: 502 }, OPTIONS);
+  assert.deepEqual(view.incidents.map((i) => i.id), ['open']);
+  assert.deepEqual(view.resolvedIncidents, []);
+  assert.deepEqual(view.componentGroups, []);
+  assert.equal(view.state, 'trouble');
 });

@@ -1,0 +1,22 @@
+// The filters of the audit log, shared by the page (a GET form) and the API: who, which kind of
+// object, which action, and the cursor of the previous page.
+
+import { z } from 'zod';
+import { id } from '../validation.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** Empty query values (an unselected filter) count as not given. */
+function blank<S extends z.ZodType>(schema: S) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema);
+}
+
+export const auditQuery = z.strictObject({
+  actor: blank(z.string().max(300).optional()),
+  kind: blank(z.string().max(100).optional()),
+  action: blank(z.string().max(100).optional()),
+  before: blank(id.optional()),
+  limit: blank(z.coerce.number().int().min(1).max(200).optional()),
+});
+
+export type AuditQuery = z.output<typeof auditQuery>;

@@ -1,0 +1,58 @@
+// The audit log page, for every signed-in user: newest first, filtered by who, kind and action,
+// a page at a time (older entries through ?before=<id>), each entry with the fields it changed.
+
+import express from 'express';
+import { hasRole } from '../../accounts/roles.js';
+import { auditFacets, listAuditEntries } from '../../audit/audit-log.js';
+import type { AdminDeps } from '../deps.js';
+import { pageZone } from '../form.js';
+import { requireRole } from '../guards.js';
+import { locals } from '../session.js';
+import { parseInput } from '../validation.js';
+import { auditQuery, DEFAULT_PAGE_SIZE, type AuditQuery } from './input.js';
+import { auditEntryView, kindLabel } from './view.js';
+
+/** ?actor=…&kind=… for links that keep the filters, with `extra` added. */
+function queryString(filters: AuditQuery, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const name of ['actor', 'kind', 'action', 'limit'] as const) {
+    const value = filters[name];
+    if (value !== undefined) params.set(name, String(value));
+  }
+  for (const [name, value] of Object.entries(extra)) params.set(name, value);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function createAuditPages({ pool }: AdminDeps): express.Router {
+  const pages = express.Router();
+
+  pages.get('/audit', requireRole('viewer'), async function auditPage(req, res) {
+    // zone is the page's own (see pageZone); the rest are the filters the API takes too.
+    const { zone: _zone, ...asked } = req.query;
+    const filters = parseInput(auditQuery, asked);
+    const zone = pageZone(req, res);
+    const isAdmin = hasRole(locals(res).actor!.role, 'admin');
+    const [page, facets] = await Promise.all([
+      listAuditEntries(pool, { ...filters, limit: filters.limit ?? DEFAULT_PAGE_SIZE }),
+      auditFacets(pool),
+    ]);
+    // A filter typed into the URL may name a value not seen yet: keep it selectable.
+    const withAsked = (seen: string[], value: string | undefined) => (value === undefined || seen.includes(value) ? seen : [value, ...seen]);
+    res.render('admin/audit/list', {
+      title: 'Audit log',
+      nav: '/audit',
+      zone,
+      filters,
+      filtered: filters.actor !== undefined || filters.kind !== undefined || filters.action !== undefined,
+      actors: withAsked(facets.actors, filters.actor),
+      kinds: withAsked(facets.kinds, filters.kind).map((kind) => ({ value: kind, label: kindLabel(kind) })),
+      actions: withAsked(facets.actions, filters.action),
+      entries: page.entries.map((entry) => auditEntryView(entry, zone, isAdmin)),
+      olderHref: page.nextBefore === null ? null : `/audit${queryString(filters, { before: page.nextBefore })}`,
+      newestHref: filters.before === undefined ? null : `/audit${queryString(filters)}`,
+    });
+  });
+
+  return pages;
+}

@@ -1,0 +1,96 @@
+// The bypass links pages: the list (operators can revoke from it, after a confirmation), and the
+// form that creates one and then shows its secret URL, once.
+
+import express from 'express';
+import { ConflictError } from '../../errors.js';
+import { getBypassLink, listBypassLinks } from '../../maintenance/bypass-links.js';
+import type { AdminDeps } from '../deps.js';
+import { redirectWith } from '../flash.js';
+import { actorOf, confirmed, formError, formFields, formLocals, isFormError, pageZone, type FormValues } from '../form.js';
+import { requireRole } from '../guards.js';
+import { parseInput } from '../validation.js';
+import { createLinkSchema, DEFAULT_DURATION, SUGGESTED_DURATIONS } from './input.js';
+import { linkId } from './json.js';
+import type { BypassLinkOperations } from './operations.js';
+import { linkView } from './view.js';
+
+export function createBypassLinkPages(deps: AdminDeps, ops: BypassLinkOperations): express.Router {
+  const { pool, config, now } = deps;
+  const pages = express.Router();
+
+  function renderForm(res: express.Response, status: number, values: FormValues, error?: { message: string; field?: string }): void {
+    res.status(status).render('admin/bypass-links/new', {
+      title: 'New bypass link',
+      nav: '/bypass-links',
+      durations: SUGGESTED_DURATIONS,
+      ...formLocals(values, error),
+    });
+  }
+
+  pages.get('/bypass-links', requireRole('viewer'), async function linkList(req, res) {
+    const zone = pageZone(req, res);
+    const at = now();
+    const links = (await listBypassLinks(pool)).map((link) => linkView(link, zone, at));
+    res.render('admin/bypass-links/list', {
+      title: 'Bypass links',
+      nav: '/bypass-links',
+      zone,
+      active: links.filter((link) => link.state === 'active'),
+      inactive: links.filter((link) => link.state !== 'active'),
+    });
+  });
+
+  pages.get('/bypass-links/new', requireRole('viewer'), function newLink(_req, res) {
+    renderForm(res, 200, { duration: DEFAULT_DURATION });
+  });
+
+  pages.post('/bypass-links', requireRole('operator'), async function createLink(req, res, next) {
+    const values = formFields(req);
+    try {
+      const input = parseInput(createLinkSchema, values);
+      const { link, url } = await ops.create(actorOf(res), input, req);
+      // Rendered, not redirected to: the secret exists only in this answer (no-store, like every admin page).
+      res.status(201).render('admin/bypass-links/created', {
+        title: 'Bypass link created',
+        nav: '/bypass-links',
+        url,
+        link: linkView(link, pageZone(req, res), now()),
+      });
+    } catch (err) {
+      if (!isFormError(err)) return next(err);
+      renderForm(res, err.status, values, formError(err));
+    }
+  });
+
+  pages.post('/bypass-links/:id/revoke', requireRole('operator'), async function revokeLink(req, res) {
+    const id = linkId(req.params.id);
+    if (!confirmed(req)) {
+      const link = linkView(await getBypassLink(pool, id), pageZone(req, res), now());
+      if (link.state === 'revoked') throw new ConflictError(`bypass link ${link.shortId} was already revoked (${link.revokedText})`);
+      return res.render('admin/confirm', {
+        title: 'Revoke bypass link?',
+        nav: '/bypass-links',
+        heading: `Revoke bypass link ${link.shortId}?`,
+        lines: ['Whoever holds it is stopped within a second and gets the maintenance page again. This cannot be undone: create a new link if they still need one.'],
+        details: [
+          ['Note', link.note || '—'],
+          ['Lets past', link.scope],
+          ['Expires', `${link.expiresText} (${link.expiresRelative})`],
+          ['Created by', link.createdBy],
+        ],
+        action: `${config.adminPath}/bypass-links/${id}/revoke`,
+        confirmLabel: 'Yes, revoke it',
+        hidden: [],
+        danger: true,
+        cancelHref: `${config.adminPath}/bypass-links`,
+      });
+    }
+    const link = await ops.revoke(actorOf(res), id);
+    redirectWith(res, config.adminPath, '/bypass-links', {
+      kind: 'notice',
+      text: `Revoked bypass link ${link.id.slice(0, 8)}${link.note ? ` (“${link.note}”)` : ''}: it stops working within a second.`,
+    });
+  });
+
+  return pages;
+}

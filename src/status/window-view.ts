@@ -1,0 +1,71 @@
+// Maintenance windows as the status page words them: the ones in force with their expected end,
+// and the upcoming ones, soonest first.
+
+import { effectiveEnd, type MaintenanceWindow } from '../snapshot/types.js';
+import { relativeText, utcText } from './time-text.js';
+
+export interface WindowView {
+  id: string;
+  title: string;
+  message: string;
+  readOnly: boolean;
+  startsAt: string;
+  startsAtText: string;
+  /** ISO 8601, or null when no end is announced. */
+  endsAt: string | null;
+  endsAtMs: number | null;
+  /** "14:30 UTC, 22 Nov 2026", or "No end time announced". */
+  endsAtText: string;
+  /** "in about 25 minutes"; null without an end. */
+  endsInText: string | null;
+}
+
+export interface UpcomingView extends WindowView {
+  /** "in about 3 days". */
+  startsInText: string;
+}
+
+export const NO_END_TEXT = 'No end time announced';
+const MAX_UPCOMING = 5;
+
+export function windowView(window: MaintenanceWindow, now: number): WindowView {
+  const end = effectiveEnd(window);
+  return {
+    id: window.id,
+    title: window.title,
+    message: window.message,
+    readOnly: window.mode === 'read_only',
+    startsAt: new Date(window.startsAt).toISOString(),
+    startsAtText: utcText(window.startsAt),
+    endsAt: end === null ? null : new Date(end).toISOString(),
+    endsAtMs: end,
+    endsAtText: end === null ? NO_END_TEXT : utcText(end),
+    endsInText: end === null ? null : relativeText(end, now),
+  };
+}
+
+/** A request is held until every window holding it has ended; one open-ended window keeps it open. */
+export function heldUntil(windows: readonly MaintenanceWindow[]): number | null {
+  let latest = 0;
+  for (const window of windows) {
+    const end = effectiveEnd(window);
+    if (end === null) return null;
+    latest = Math.max(latest, end);
+  }
+  return windows.length > 0 ? latest : null;
+}
+
+/** A window ended before it began was called off; it is not coming. */
+function isCancelled(window: MaintenanceWindow): boolean {
+  const end = effectiveEnd(window);
+  return end !== null && end <= window.startsAt;
+}
+
+/** Windows not started yet and not called off, soonest first, the first few. */
+export function upcomingViews(windows: readonly MaintenanceWindow[], now: number): UpcomingView[] {
+  return windows
+    .filter((w) => w.startsAt > now && !isCancelled(w))
+    .sort((a, b) => a.startsAt - b.startsAt)
+    .slice(0, MAX_UPCOMING)
+    .map((w) => ({ ...windowView(w, now), startsInText: relativeText(w.startsAt, now) }));
+}
