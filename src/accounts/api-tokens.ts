@@ -66,6 +66,12 @@ export async function listApiTokens(db: Queryable): Promise<ApiToken[]> {
   return rows.map(toToken);
 }
 
+export async function getApiToken(db: Queryable, id: string): Promise<ApiToken> {
+  const { rows } = await db.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = $1::bigint`, [id]);
+  if (!rows[0]) throw new NotFoundError(`API token #${id} does not exist`);
+  return toToken(rows[0]);
+}
+
 export async function revokeApiToken(db: Queryable, id: string): Promise<ApiToken> {
   const { rows } = await db.query<TokenRow>(
     `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1::bigint RETURNING ${TOKEN_COLUMNS}`,

@@ -94,3 +94,41 @@ export async function deleteUserSessions(db: Queryable, userId: string): Promise
 export async function deleteExpiredSessions(db: Queryable): Promise<void> {
   await db.query('DELETE FROM sessions WHERE expires_at <= now()');
 }
+
+/** A live session as its owner sees it in their list. */
+export interface SessionSummary {
+  idHash: string;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  address: string;
+  userAgent: string;
+}
+
+export async function listUserSessions(db: Queryable, userId: string): Promise<SessionSummary[]> {
+  const { rows } = await db.query<{ id_hash: string; created_at: Date; last_seen_at: Date; expires_at: Date; address: string; user_agent: string }>(
+    `SELECT id_hash, created_at, last_seen_at, expires_at, address, user_agent FROM sessions
+     WHERE user_id = $1::bigint AND expires_at > now() ORDER BY last_seen_at DESC`,
+    [userId],
+  );
+  return rows.map((row) => ({
+    idHash: row.id_hash,
+    createdAt: row.created_at.getTime(),
+    lastSeenAt: row.last_seen_at.getTime(),
+    expiresAt: row.expires_at.getTime(),
+    address: row.address,
+    userAgent: row.user_agent,
+  }));
+}
+
+/** Ends one of the user's sessions, found by its hash; false when it is not theirs or already gone. */
+export async function deleteUserSession(db: Queryable, userId: string, idHash: string): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM sessions WHERE user_id = $1::bigint AND id_hash = $2', [userId, idHash]);
+  return rowCount === 1;
+}
+
+/** Signs a user out everywhere but the session they are using: after they change their password. */
+export async function deleteOtherSessions(db: Queryable, userId: string, keepIdHash: string): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM sessions WHERE user_id = $1::bigint AND id_hash <> $2', [userId, keepIdHash]);
+  return rowCount ?? 0;
+}

@@ -44,3 +44,16 @@ export async function useSetupToken(db: Queryable, token: string): Promise<boole
   );
   return rowCount === 1;
 }
+
+/** Unused links of a user stop working: a new invite link replaces the one that may have leaked. */
+export async function dropUnusedSetupTokens(db: Queryable, userId: string): Promise<void> {
+  await db.query('DELETE FROM user_setup_tokens WHERE user_id = $1::bigint AND used_at IS NULL', [userId]);
+}
+
+/** When each user's latest unused invite link expires (maybe already), by user id. */
+export async function inviteExpiries(db: Queryable): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ user_id: string; expires_at: Date }>(
+    'SELECT user_id::text, max(expires_at) AS expires_at FROM user_setup_tokens WHERE user_id IS NOT NULL AND used_at IS NULL GROUP BY user_id',
+  );
+  return new Map(rows.map((row) => [row.user_id, row.expires_at.getTime()]));
+}

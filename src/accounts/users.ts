@@ -14,6 +14,7 @@ export interface User {
   hasPassword: boolean;
   disabled: boolean;
   createdAt: number;
+  passwordChangedAt: number | null;
 }
 
 interface UserRow {
@@ -25,9 +26,10 @@ interface UserRow {
   has_password: boolean;
   disabled_at: Date | null;
   created_at: Date;
+  password_changed_at: Date | null;
 }
 
-const USER_COLUMNS = 'id::text, email, name, role, time_zone, password_hash IS NOT NULL AS has_password, disabled_at, created_at';
+const USER_COLUMNS = 'id::text, email, name, role, time_zone, password_hash IS NOT NULL AS has_password, disabled_at, created_at, password_changed_at';
 
 function toUser(row: UserRow): User {
   return {
@@ -39,6 +41,7 @@ function toUser(row: UserRow): User {
     hasPassword: row.has_password,
     disabled: row.disabled_at !== null,
     createdAt: row.created_at.getTime(),
+    passwordChangedAt: row.password_changed_at?.getTime() ?? null,
   };
 }
 
@@ -64,8 +67,9 @@ export async function findForLogin(db: Queryable, email: string): Promise<{ user
   return row && { user: toUser(row), passwordHash: row.password_hash };
 }
 
-export async function getUser(db: Queryable, id: string): Promise<User> {
-  const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1::bigint`, [id]);
+export async function getUser(db: Queryable, id: string, { lock = false } = {}): Promise<User> {
+  // Locked, the row cannot change under a check made on it before the transaction commits.
+  const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1::bigint${lock ? ' FOR UPDATE' : ''}`, [id]);
   if (!rows[0]) throw new NotFoundError(`user #${id} does not exist`);
   return toUser(rows[0]);
 }
@@ -77,7 +81,8 @@ export async function listUsers(db: Queryable): Promise<User[]> {
 
 export async function createUser(db: Queryable, input: { email: string; name: string; role: Role; passwordHash: string | null }): Promise<User> {
   const { rows } = await db.query<UserRow>(
-    `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4)
+    `INSERT INTO users (email, name, role, password_hash, password_changed_at)
+     VALUES ($1, $2, $3, $4, CASE WHEN $4::text IS NULL THEN NULL ELSE now() END)
      ON CONFLICT (email) DO NOTHING RETURNING ${USER_COLUMNS}`,
     [input.email, input.name, input.role, input.passwordHash],
   );
@@ -101,11 +106,21 @@ export async function updateUser(db: Queryable, id: string, changes: { name?: st
 }
 
 export async function setPassword(db: Queryable, id: string, passwordHash: string): Promise<void> {
-  await db.query('UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1::bigint', [id, passwordHash]);
+  // password_changed_at is what the audit log sees of it: the trigger leaves the hash out.
+  await db.query('UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1::bigint', [id, passwordHash]);
 }
 
 /** Admins able to sign in; the last one may not be demoted or disabled, or nobody could manage users. */
 export async function countActiveAdmins(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL");
   return rows[0]!.n;
+}
+
+/**
+ * countActiveAdmins with their rows locked until the transaction ends: two admins demoting each
+ * other at once are taken in turn, so the second sees one admin left and is refused.
+ */
+export async function lockActiveAdmins(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ id: string }>("SELECT id::text FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE");
+  return rows.length;
 }
