@@ -2,55 +2,43 @@
 // e.g. to check a deploy before customers see it. The URL alone goes to stdout, for scripts.
 
 import type { Command } from 'commander';
-import { writeAs } from '../audit/write-as.js';
-import { createBypassLink } from '../maintenance/bypass-links.js';
-import { MAX_BYPASS_LINK_MS, MAX_NOTE_LENGTH, parseBaseUrl, parseDuration, parseMessage } from '../maintenance/input.js';
-import type { Config } from '../config/config.js';
-import { loadCli, withDatabase } from './context.js';
+import { MAX_BYPASS_LINK_MS, MAX_NOTE_LENGTH, parseBaseUrl, parseDuration, parseMessage, parsePathList } from '../maintenance/input.js';
 import { humanizeDuration, iso } from './status.js';
+import { addRemoteOptions, REMOTE_HELP, withTarget, type RemoteOptions } from './target.js';
 
 const DEFAULT_DURATION = '1h';
 
-function baseUrlOf(option: string | undefined, config: Readonly<Config>): URL {
-  if (option !== undefined) return parseBaseUrl(option, '--base-url');
-  return config.publicUrl ?? new URL(`http://localhost:${config.port || 8080}`);
-}
-
-/** <base>/_gateway/bypass?token=…, keeping a path prefix the gateway may be published under. */
-export function bypassUrl(base: URL, token: string): string {
-  const url = new URL(base.href);
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/_gateway/bypass`;
-  url.search = '';
-  url.hash = '';
-  url.searchParams.set('token', token);
-  return url.href;
-}
-
 export function addBypassLinkCommand(program: Command): void {
-  program
+  const command = program
     .command('bypass-link')
     .description('create a secret link that lets whoever opens it past maintenance until it expires')
     .option('--for <duration>', `how long the link works, at most 30d (default: ${DEFAULT_DURATION})`)
     .option('--note <text>', 'what the link is for, kept with it (at most 200 characters)')
-    .option('--base-url <url>', "the gateway's public address (default: PUBLIC_URL, else http://localhost:PORT)")
+    .option('--paths <prefixes>', 'only let the holder past on these path prefixes, comma-separated, e.g. /checkout,/api/cart (default: every path)')
+    .option('--base-url <url>', "the gateway's public address (default: PUBLIC_URL, else http://localhost:PORT; remote: the gateway's answer)");
+  addRemoteOptions(command)
     .addHelpText(
       'after',
       `
 The URL is printed alone on stdout; what it is goes to stderr. Anyone with the URL gets through,
 so share it like a password.
+${REMOTE_HELP}
 
 Examples:
   $ intermission bypass-link
   $ intermission bypass-link --for 2h --note "QA checks the release" --base-url https://shop.example.com
-  $ URL=$(intermission bypass-link --for 15m)`,
+  $ intermission bypass-link --for 1d --paths /checkout,/api/cart --note "payments team"
+  $ URL=$(intermission bypass-link --for 15m)
+  $ URL=$(INTERMISSION_URL=https://shop.example.com INTERMISSION_TOKEN=imt_... intermission bypass-link --for 15m)`,
     )
-    .action(async function bypassLink(options: { for?: string; note?: string; baseUrl?: string }) {
-      const cli = loadCli();
+    .action(async function bypassLink(options: RemoteOptions & { for?: string; note?: string; paths?: string; baseUrl?: string }) {
       const durationMs = parseDuration(options.for ?? DEFAULT_DURATION, '--for', MAX_BYPASS_LINK_MS);
       const note = parseMessage(options.note ?? '', '--note', MAX_NOTE_LENGTH);
-      const base = baseUrlOf(options.baseUrl, cli.config);
-      const link = await withDatabase(cli, ({ pool }) => writeAs(pool, cli.actor, 'bypass_link.create', (client) => createBypassLink(client, { durationMs, note })));
-      process.stderr.write(`Bypass link ${link.id}, expires ${iso(link.expiresAt)} (in ${humanizeDuration(durationMs)}):\n`);
-      process.stdout.write(`${bypassUrl(base, link.token)}\n`);
+      const pathPrefixes = options.paths === undefined ? [] : parsePathList(options.paths, '--paths');
+      const base = options.baseUrl === undefined ? undefined : parseBaseUrl(options.baseUrl, '--base-url');
+      const link = await withTarget(options, (target) => target.createBypassLink({ durationMs, note, pathPrefixes }, base));
+      const scope = pathPrefixes.length > 0 ? ` for ${pathPrefixes.join(', ')}` : '';
+      process.stderr.write(`Bypass link ${link.id}${scope}, expires ${iso(link.expiresAt)} (in ${humanizeDuration(durationMs)}):\n`);
+      process.stdout.write(`${link.url}\n`);
     });
 }

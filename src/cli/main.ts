@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `intermission` command: maintenance on/off/schedule, status, migrate and bypass links from a
-// shell, on the same database as the gateway. Exit codes: 0 done, 2 bad input, 1 anything else.
+// shell, on the same database as the gateway or through a remote gateway's API (--url/--token).
+// Exit codes: 0 done, 2 bad input, 1 anything else.
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
@@ -40,7 +41,7 @@ function buildProgram(): Command {
   const program = new Command('intermission');
   // Set before any subcommand exists: .command() copies these settings to each one.
   program
-    .description('Turn maintenance on and off, schedule windows and hand out bypass links, on the database the Intermission gateway uses.')
+    .description('Turn maintenance on and off, schedule windows and hand out bypass links, on the database the Intermission gateway uses or through its API.')
     .version(version(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`intermission: ${text.replace(/^error: /, '')}`) })
@@ -52,13 +53,22 @@ The database is DATABASE_URL, or else the embedded one in DATA_DIR (default ./da
 gateway's server is used as is; otherwise it is started for the command and stopped after.
 Also read: PUBLIC_URL and PORT (bypass links), LOG_LEVEL (default warn, logs go to stderr).
 
+From a pipeline, without the database: give maintenance, status and bypass-link the gateway's
+address and an API token (made by an admin at ADMIN_PATH/tokens), and they go through its API:
+  INTERMISSION_URL         the gateway's public address, e.g. https://shop.example.com (or --url)
+  INTERMISSION_TOKEN       the API token, never printed (or --token, which shows in the process list)
+  INTERMISSION_ADMIN_PATH  the gateway's ADMIN_PATH, default /admin (or --admin-path)
+The output and exit codes are the same either way: 2 for bad input (the message names the flag,
+or the field the gateway refused), 1 for anything else (a refused token, an unreachable gateway).
+
 Examples:
   $ intermission maintenance on --for 30m --title "Database upgrade"
   $ intermission maintenance off
   $ intermission maintenance schedule --at 2026-11-22T14:00:00Z --for 2h --title "Database upgrade"
   $ intermission status --json
   $ intermission bypass-link --for 1h --note "QA"
-  $ intermission migrate`,
+  $ intermission migrate
+  $ INTERMISSION_URL=https://shop.example.com INTERMISSION_TOKEN=imt_... intermission maintenance on --for 20m`,
     );
   addMaintenanceCommand(program);
   addStatusCommand(program);

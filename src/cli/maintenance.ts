@@ -1,5 +1,6 @@
-// `intermission maintenance on|off|schedule`: what an SRE types to start, end and plan windows.
-// Every flag is checked before the database is touched, so bad input writes nothing.
+// `intermission maintenance on|off|schedule`: what an SRE types to start, end and plan windows,
+// on the database or through a remote gateway's API (target.ts). Every flag is checked before
+// either is touched, so bad input writes nothing.
 
 import type { Command } from 'commander';
 import {
@@ -11,11 +12,10 @@ import {
   parsePathList,
   parseTitle,
 } from '../maintenance/input.js';
-import { endNow, listCurrentAndUpcoming, schedule, startNow, type WindowDetails, type WindowEnd } from '../maintenance/windows.js';
-import { writeAs } from '../audit/write-as.js';
+import type { WindowDetails, WindowEnd } from '../maintenance/windows.js';
 import { ValidationError } from '../errors.js';
-import { loadCli, withDatabase } from './context.js';
 import { describeEffect, describeWindow, humanizeDuration, iso } from './status.js';
+import { addRemoteOptions, REMOTE_HELP, withTarget, type RemoteOptions } from './target.js';
 
 interface DetailOptions {
   title?: string;
@@ -48,13 +48,19 @@ function parseEnd(options: { for?: string; until?: string }): WindowEnd {
   return null;
 }
 
+/** What the API noticed but did not refuse (e.g. overlapping windows): on stderr, so stdout reads the same either way. */
+function warn(warnings: readonly string[]): void {
+  for (const warning of warnings) process.stderr.write(`intermission: warning: ${warning}\n`);
+}
+
 function withDetailOptions(command: Command): Command {
-  return command
+  command
     .option('--message <text>', 'what customers read on the status page (at most 5000 characters)')
     .option('--read-only', 'let GET, HEAD and OPTIONS through and hold only writes')
     .option('--paths <list>', 'only these path prefixes, comma-separated, e.g. /api,/checkout (default: all paths)')
     .option('--hosts <list>', 'only these host names, comma-separated, e.g. shop.example.com (default: all hosts)')
     .option('--redirect', 'send browsers to the status page with a 307 instead of showing it at their URL');
+  return addRemoteOptions(command);
 }
 
 function addOn(maintenance: Command): void {
@@ -69,17 +75,19 @@ function addOn(maintenance: Command): void {
       'after',
       `
 Without --for or --until the window stays until \`intermission maintenance off\`.
+${REMOTE_HELP}
 
 Examples:
   $ intermission maintenance on
   $ intermission maintenance on --for 30m --title "Database upgrade" --message "Back by 15:00 UTC."
   $ intermission maintenance on --until 2026-11-22T15:00:00Z --read-only
-  $ intermission maintenance on --paths /checkout,/api/orders --redirect`,
+  $ intermission maintenance on --paths /checkout,/api/orders --redirect
+  $ INTERMISSION_URL=https://shop.example.com INTERMISSION_TOKEN=imt_... intermission maintenance on --for 20m`,
     )
-    .action(async function turnOn(options: DetailOptions & { for?: string; until?: string }) {
-      const cli = loadCli();
+    .action(async function turnOn(options: DetailOptions & RemoteOptions & { for?: string; until?: string }) {
       const input = { ...parseDetails(options), end: parseEnd(options) };
-      const window = await withDatabase(cli, ({ pool }) => writeAs(pool, cli.actor, 'window.start', (client) => startNow(client, input)));
+      const { window, warnings } = await withTarget(options, (target) => target.startMaintenance(input));
+      warn(warnings);
       const end = window.endsAt === null ? 'with no end' : `until ${iso(window.endsAt)} (in ${humanizeDuration(window.endsAt - window.startsAt)})`;
       process.stdout.write(`Maintenance is ON (window #${window.id}) ${end}; ${describeEffect(window)}\n`);
       if (window.endsAt === null) process.stdout.write('Turn it off with: intermission maintenance off\n');
@@ -87,23 +95,20 @@ Examples:
 }
 
 function addOff(maintenance: Command): void {
-  maintenance
-    .command('off')
-    .description('end every maintenance window in force now, scoped ones included')
+  const off = maintenance.command('off').description('end every maintenance window in force now, scoped ones included');
+  addRemoteOptions(off)
     .addHelpText(
       'after',
       `
 Windows scheduled for later are left alone; see them with \`intermission status\`.
+${REMOTE_HELP}
 
 Examples:
-  $ intermission maintenance off`,
+  $ intermission maintenance off
+  $ INTERMISSION_URL=https://shop.example.com INTERMISSION_TOKEN=imt_... intermission maintenance off`,
     )
-    .action(async function turnOff() {
-      const cli = loadCli();
-      const { ended, upcoming } = await withDatabase(cli, async ({ pool }) => ({
-        ended: await writeAs(pool, cli.actor, 'window.end', (client) => endNow(client)),
-        upcoming: (await listCurrentAndUpcoming(pool)).upcoming,
-      }));
+    .action(async function turnOff(options: RemoteOptions) {
+      const { ended, upcoming } = await withTarget(options, (target) => target.endMaintenance());
       if (ended.length === 0) process.stdout.write('Maintenance is OFF: no maintenance was in force.\n');
       else {
         const ids = ended.map((window) => `#${window.id}`).join(', ');
@@ -126,19 +131,21 @@ function addSchedule(maintenance: Command): void {
       'after',
       `
 Times without Z or an offset are refused: "14:00" means different moments on different machines.
+${REMOTE_HELP}
 
 Examples:
   $ intermission maintenance schedule --at 2026-11-22T14:00:00Z --for 2h --title "Database upgrade"
-  $ intermission maintenance schedule --at 2026-11-22T02:00:00+01:00 --for 30m --title "Payments" --paths /checkout --read-only`,
+  $ intermission maintenance schedule --at 2026-11-22T02:00:00+01:00 --for 30m --title "Payments" --paths /checkout --read-only
+  $ intermission maintenance schedule --url https://shop.example.com --at 2026-11-22T14:00:00Z --for 2h --title "Database upgrade"`,
     )
-    .action(async function scheduleWindow(options: DetailOptions & { at: string; for: string }) {
-      const cli = loadCli();
+    .action(async function scheduleWindow(options: DetailOptions & RemoteOptions & { at: string; for: string }) {
       const input = {
         ...parseDetails(options),
         startsAt: parseFutureTime(options.at, '--at', Date.now()),
         durationMs: parseDuration(options.for, '--for'),
       };
-      const window = await withDatabase(cli, ({ pool }) => writeAs(pool, cli.actor, 'window.schedule', (client) => schedule(client, input)));
+      const { window, warnings } = await withTarget(options, (target) => target.scheduleMaintenance(input));
+      warn(warnings);
       process.stdout.write(
         `Scheduled window #${window.id} ${JSON.stringify(window.title)}: from ${iso(window.startsAt)} ` +
           `(in ${humanizeDuration(window.startsAt - Date.now())}) until ${iso(window.endsAt!)} ` +
@@ -154,10 +161,13 @@ export function addMaintenanceCommand(program: Command): void {
     .addHelpText(
       'after',
       `
+Each subcommand works on the database, or with --url and a token through a gateway's API.
+
 Examples:
   $ intermission maintenance on --for 30m --title "Database upgrade"
   $ intermission maintenance off
-  $ intermission maintenance schedule --at 2026-11-22T14:00:00Z --for 2h --title "Database upgrade"`,
+  $ intermission maintenance schedule --at 2026-11-22T14:00:00Z --for 2h --title "Database upgrade"
+  $ INTERMISSION_URL=https://shop.example.com INTERMISSION_TOKEN=imt_... intermission maintenance on --for 20m`,
     );
   addOn(maintenance);
   addOff(maintenance);

@@ -1,9 +1,9 @@
 // `intermission status`, and how a window reads to a person in every command's output.
 
 import type { Command } from 'commander';
-import { listCurrentAndUpcoming, type CurrentAndUpcoming } from '../maintenance/windows.js';
+import type { CurrentAndUpcoming } from '../maintenance/windows.js';
 import { effectiveEnd, type MaintenanceWindow } from '../snapshot/types.js';
-import { loadCli, withDatabase } from './context.js';
+import { addRemoteOptions, REMOTE_HELP, withTarget, type RemoteOptions } from './target.js';
 
 function plural(count: number, unit: string): string {
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
@@ -85,20 +85,22 @@ export function formatStatusJson(state: CurrentAndUpcoming): string {
 }
 
 export function addStatusCommand(program: Command): void {
-  program
+  const status = program
     .command('status')
     .description('show the maintenance in force now and the windows coming up')
-    .option('--json', 'print JSON for scripts instead of text')
+    .option('--json', 'print JSON for scripts instead of text');
+  addRemoteOptions(status)
     .addHelpText(
       'after',
-      `
+      `${REMOTE_HELP} A viewer token is enough here.
+
 Examples:
   $ intermission status
-  $ intermission status --json | jq '.maintenance'`,
+  $ intermission status --json | jq '.maintenance'
+  $ INTERMISSION_URL=https://shop.example.com INTERMISSION_TOKEN=imt_... intermission status`,
     )
-    .action(async function status(options: { json?: boolean }) {
-      const cli = loadCli();
-      const state = await withDatabase(cli, ({ pool }) => listCurrentAndUpcoming(pool));
+    .action(async function showStatus(options: RemoteOptions & { json?: boolean }) {
+      const state = await withTarget(options, (target) => target.status());
       process.stdout.write(options.json ? formatStatusJson(state) : formatStatus(state));
     });
 }

@@ -15,6 +15,15 @@ const TIMES =
   'Times are ISO 8601 with Z or an offset (2026-11-22T14:00:00Z), or a local time (2026-11-22T14:00) with time_zone (an IANA name such as Europe/Paris). ' +
   'Durations read like 30m, 2h, 1h30m or 1d, at most 365d.';
 
+// Examples for the reference's curl lines: what a pipeline would typically send.
+const scheduleBody = scheduleSchema.meta({
+  examples: [{ title: 'Database upgrade', starts_at: '2027-03-14T02:00:00Z', duration: '2h', message: 'Checkout is paused while we upgrade the database.' }],
+});
+const startBody = startSchema.meta({ examples: [{ title: 'Deploy', duration: '20m', message: 'We are deploying a new version; back in about 20 minutes.' }] });
+const extendBody = extendSchema.meta({ examples: [{ by: '15m' }] });
+const updateBody = updateSchema.meta({ examples: [{ ends_at: '2027-03-14T04:30:00Z', message: 'The upgrade takes longer than planned.' }] });
+const postUpdateBody = postUpdateSchema.meta({ examples: [{ body: 'The upgrade is done; everything is back.', issue_fixed: true }] });
+
 export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOperations): Endpoint[] {
   const result = ({ window, overlaps }: WindowResult) => ({ window: windowJson(window, now()), warnings: overlapWarnings(overlaps) });
 
@@ -42,7 +51,7 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       method: 'post', path: '/windows', tag: TAG, role: 'operator', status: 201,
       summary: 'Schedule a window',
       description: `Plans a window for later: starts_at, and duration or ends_at. Overlapping windows are allowed and reported in warnings. ${TIMES}`,
-      body: scheduleSchema,
+      body: scheduleBody,
       response: windowResultSchema,
       async handler({ body, actor }) {
         return result(await ops.schedule(actor, body));
@@ -52,7 +61,7 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       method: 'post', path: '/windows/start', tag: TAG, role: 'operator', status: 201,
       summary: 'Start maintenance now',
       description: `Starts a window now, for a duration, until ends_at, or (neither) until it is ended. The title defaults to "Maintenance". ${TIMES}`,
-      body: startSchema,
+      body: startBody,
       response: windowResultSchema,
       async handler({ body, actor }) {
         return result(await ops.start(actor, body));
@@ -73,7 +82,7 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       summary: 'Extend a window',
       description: `Moves the end of a window in force or upcoming: {"by": "15m"} adds to its end, {"until": "..."} sets a new end (after now). ` +
         `An open-ended window has no end to add to: give until. Customers' Retry-After follows. ${TIMES}`,
-      body: extendSchema,
+      body: extendBody,
       response: windowResultSchema,
       async handler({ params, body, actor }) {
         return result(await ops.extend(actor, windowId(params.id), body));
@@ -83,7 +92,7 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       method: 'patch', path: '/windows/:id', tag: TAG, role: 'operator',
       summary: 'Change a window',
       description: `Changes the fields given. An upcoming window can change everything, start and duration included; a window in force only its title, message, kind of hold (mode), scope (paths, hosts) and end (ends_at). ${TIMES}`,
-      body: updateSchema,
+      body: updateBody,
       response: windowResultSchema,
       async handler({ params, body, actor }) {
         return result(await ops.update(actor, windowId(params.id), body));
@@ -125,7 +134,7 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       method: 'post', path: '/windows/:id/updates', tag: TAG, role: 'operator', status: 201,
       summary: 'Post an update to a window',
       description: 'Adds to the status page timeline. With issue_fixed: true, a window in force is also ended, in the same transaction.',
-      body: postUpdateSchema,
+      body: postUpdateBody,
       response: z.object({ update: updateJsonSchema, window: windowJsonSchema }),
       async handler({ params, body, actor }) {
         const { update, window } = await ops.postUpdate(actor, windowId(params.id), body);

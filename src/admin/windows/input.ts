@@ -39,14 +39,23 @@ function listOf(parse: (raw: string, field: string) => string[], field: string) 
     });
 }
 
+// The descriptions are what the API reference shows next to each field.
 const detailFields = {
-  message: message.optional(),
-  kind: z.enum(WINDOW_KINDS).optional(),
-  mode: z.enum(['block', 'read_only']).optional(),
-  response: z.enum(['render', 'redirect']).optional(),
-  paths: listOf(parsePathList, 'paths'),
-  hosts: listOf(parseHostList, 'hosts'),
-  component_ids: componentIds,
+  message: message.optional().describe('What customers read on the status page, at most 5000 characters.'),
+  kind: z.enum(WINDOW_KINDS).optional().describe('maintenance (planned work, the default) or downtime (an announced outage).'),
+  mode: z.enum(['block', 'read_only']).optional().describe('block: every request is held (the default); read_only: GET, HEAD and OPTIONS go through, writes are held.'),
+  response: z.enum(['render', 'redirect']).optional().describe('render: the status page at the URL asked for, with 503 (the default); redirect: a 307 to the status page.'),
+  paths: listOf(parsePathList, 'paths').describe('Path prefixes to hold, e.g. ["/checkout", "/api/orders"] (or comma-separated text); empty: every path.'),
+  hosts: listOf(parseHostList, 'hosts').describe('Host names to hold, e.g. ["shop.example.com"]; empty: every host.'),
+  component_ids: componentIds.describe('Ids of the components the status page shows under maintenance while the window is in force.'),
+};
+
+const about = {
+  duration: 'How long it lasts, e.g. 30m, 2h, 1h30m or 1d (at most 365d); not with ends_at.',
+  ends_at: 'When it ends: ISO 8601 with an offset (2026-11-22T16:00:00Z), or a local time with time_zone; not with duration.',
+  starts_at: 'When it starts: ISO 8601 with an offset (2026-11-22T14:00:00Z), or a local time with time_zone.',
+  time_zone: 'The IANA zone local times are in, e.g. Europe/Paris; not needed for times with an offset.',
+  title: 'A short title, at most 200 characters.',
 };
 
 type Ctx = z.RefinementCtx;
@@ -93,11 +102,11 @@ function bothGiven(ctx: Ctx, input: { duration?: unknown; ends_at?: unknown }): 
 /** Start maintenance now: for a duration, until a time, or (neither) until someone ends it. */
 export const startSchema = z
   .strictObject({
-    title: blank(title.optional()),
+    title: blank(title.optional()).describe(`${about.title} Default: "${DEFAULT_TITLE}".`),
     ...detailFields,
-    duration,
-    ends_at: time,
-    time_zone: timeZone,
+    duration: duration.describe(`${about.duration} Neither duration nor ends_at: until it is ended.`),
+    ends_at: time.describe(about.ends_at),
+    time_zone: timeZone.describe(about.time_zone),
   })
   .transform((input, ctx): StartNowInput => {
     if (bothGiven(ctx, input)) return z.NEVER;
@@ -109,14 +118,14 @@ export const startSchema = z
 /** Schedule a window: a start, and a duration or an end. */
 export const scheduleSchema = z
   .strictObject({
-    title,
+    title: title.describe(about.title),
     ...detailFields,
-    starts_at: blank(text(40)),
-    duration,
-    ends_at: time,
-    time_zone: timeZone,
+    starts_at: blank(text(40)).describe(about.starts_at),
+    duration: duration.describe(about.duration),
+    ends_at: time.describe(about.ends_at),
+    time_zone: timeZone.describe(about.time_zone),
     // The seed's "issue fixed" switch; a window that has not started cannot be fixed yet (see refuseIssueFixed).
-    issue_fixed: checkbox,
+    issue_fixed: checkbox.describe('Must be false here: a window that has not started cannot be fixed yet.'),
   })
   .transform((input, ctx): ScheduleInput & { issueFixed: boolean } => {
     if (bothGiven(ctx, input)) return z.NEVER;
@@ -137,7 +146,11 @@ export const scheduleSchema = z
 
 /** Move a window's end: by a duration ("15m"), or to a time. */
 export const extendSchema = z
-  .strictObject({ by: duration, until: time, time_zone: timeZone })
+  .strictObject({
+    by: duration.describe('Added to the end, e.g. 15m or 1h; not with until.'),
+    until: time.describe('The new end, after now: ISO 8601 with an offset, or a local time with time_zone; not with by.'),
+    time_zone: timeZone.describe(about.time_zone),
+  })
   .transform((input, ctx): Extension => {
     if (input.by !== undefined && input.until !== undefined) {
       ctx.addIssue({ code: 'custom', message: 'by and until cannot both be given: extend by a duration or set a new end time', path: ['by'] });
@@ -152,12 +165,12 @@ export const extendSchema = z
 /** Edit a window: only the fields given change (an empty message or list is a change, to nothing). */
 export const updateSchema = z
   .strictObject({
-    title: title.optional(),
+    title: title.optional().describe(about.title),
     ...detailFields,
-    starts_at: time,
-    duration,
-    ends_at: time,
-    time_zone: timeZone,
+    starts_at: time.describe(`${about.starts_at} Only while the window is upcoming.`),
+    duration: duration.describe(about.duration),
+    ends_at: time.describe(about.ends_at),
+    time_zone: timeZone.describe(about.time_zone),
   })
   .transform((input, ctx): WindowChanges => {
     if (bothGiven(ctx, input)) return z.NEVER;
@@ -190,13 +203,13 @@ export const postUpdateSchema = z.strictObject({
       if (!body) throw new ValidationError(`${field} is empty: write what changed, e.g. "The upgrade is done"`);
       return body;
     }, 'body'),
-  ),
-  issue_fixed: checkbox,
+  ).describe('What changed, for the status page timeline, at most 5000 characters.'),
+  issue_fixed: checkbox.describe('true: the work is done; a window in force is ended too.'),
 });
 
 export const listQuery = z.strictObject({
-  scope: z.enum(['current_and_upcoming', 'past']).optional(),
-  limit: blank(z.coerce.number().int().min(1).max(100).optional()),
+  scope: z.enum(['current_and_upcoming', 'past']).optional().describe('current_and_upcoming (the default): in force or still to come; past: over or cancelled.'),
+  limit: blank(z.coerce.number().int().min(1).max(100).optional()).describe('At most this many windows, 1 to 100 (default 100).'),
 });
 
 export const emptyBody = z.strictObject({});
