@@ -22,18 +22,20 @@ export async function createSetupToken(db: Queryable, userId: string | null, ttl
   return { token, expiresAt: rows[0]!.expires_at.getTime() };
 }
 
-export type SetupTarget = { kind: 'first_admin' } | { kind: 'invite'; userId: string; email: string };
+/** An invite for someone who already has a password is a reset: `reset` tells the page to say so. */
+export type SetupTarget = { kind: 'first_admin' } | { kind: 'invite'; userId: string; email: string; reset: boolean };
 
 /** What a still-valid token is for, without using it up; undefined when unknown, used or expired. */
 export async function peekSetupToken(db: Queryable, token: string): Promise<SetupTarget | undefined> {
-  const { rows } = await db.query<{ user_id: string | null; email: string | null }>(
-    `SELECT t.user_id::text, u.email FROM user_setup_tokens t LEFT JOIN users u ON u.id = t.user_id
+  const { rows } = await db.query<{ user_id: string | null; email: string | null; has_password: boolean | null }>(
+    `SELECT t.user_id::text, u.email, u.password_hash IS NOT NULL AS has_password
+     FROM user_setup_tokens t LEFT JOIN users u ON u.id = t.user_id
      WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > now()`,
     [hashToken(token)],
   );
   const row = rows[0];
   if (!row) return undefined;
-  return row.user_id === null ? { kind: 'first_admin' } : { kind: 'invite', userId: row.user_id, email: row.email! };
+  return row.user_id === null ? { kind: 'first_admin' } : { kind: 'invite', userId: row.user_id, email: row.email!, reset: row.has_password === true };
 }
 
 /** Marks the token used, in the caller's transaction; false if someone used it first. */

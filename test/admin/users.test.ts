@@ -124,7 +124,7 @@ describe('inviting people from the pages', () => {
     assert.ok(set[0]!.after!.password_changed_at, 'the audit log shows when the password was chosen');
   });
 
-  it('makes a new invite link that replaces the old one, and refuses once a password is chosen', async () => {
+  it('makes a new invite link that replaces the old one', async () => {
     const first = linkOf(await admin.submit(`${ADMIN}/users`, { email: 'late@example.com', name: '', role: 'viewer' }, `${ADMIN}/users/new`));
     const { id } = (await userRow('late@example.com'))!;
     const detail = await admin.get(`${ADMIN}/users/${id}`);
@@ -135,10 +135,29 @@ describe('inviting people from the pages', () => {
     const second = linkOf(again);
     assert.equal((await new Browser(gw.url).get(`${first.pathname}${first.search}`)).status, 404, 'the old link stopped working');
     assert.equal((await acceptInvite(second)).page.url, ADMIN);
-    const refused = await admin.submit(`${ADMIN}/users/${id}/invite`, {}, `${ADMIN}/users/${id}`);
-    assert.equal(refused.status, 409);
-    assert.match(refused.body, /has already chosen a password/);
     assert.equal((await auditRows(db, 'user.invite_link')).length, 2, 'the old link dropped and the new one made');
+  });
+
+  it('makes a password reset link for someone who lost theirs: the old password works until it is used, then their sessions end', async () => {
+    await makeUser(gw.pool, 'forgetful@example.com', 'operator');
+    const { id } = (await userRow('forgetful@example.com'))!;
+    const signedInBefore = new Browser(gw.url);
+    await signedInBefore.signIn(ADMIN, 'forgetful@example.com');
+    const page = await admin.submit(`${ADMIN}/users/${id}/invite`, {}, `${ADMIN}/users/${id}`);
+    assert.equal(page.status, 201);
+    assert.match(page.body, /Password reset link for forgetful@example.com/);
+    const link = linkOf(page);
+    assert.equal((await signedInBefore.get(ADMIN)).url, ADMIN, 'the old session and password still work before the link is used');
+    const fresh = new Browser(gw.url);
+    const form = await fresh.get(`${link.pathname}${link.search}`);
+    assert.match(form.body, /Choose a new password/);
+    const newPassword = 'a brand new passphrase';
+    const done = await fresh.post(`${ADMIN}/setup`, { _csrf: csrfOf(form.body), token: link.searchParams.get('token')!, password: newPassword, password_again: newPassword });
+    assert.equal(done.url, ADMIN);
+    assert.match((await signedInBefore.get(ADMIN)).url, /\/login/, 'the session that had the old password is over');
+    assert.equal((await new Browser(gw.url).signIn(ADMIN, 'forgetful@example.com', newPassword)).url, ADMIN);
+    assert.equal((await new Browser(gw.url).signIn(ADMIN, 'forgetful@example.com')).status, 401, 'the old password no longer works');
+    assert.equal((await auditRows(db, 'user.reset_link')).length, 1);
   });
 
   it('refuses a bad email, a taken email, an unknown role or a long name, naming the field and writing nothing', async () => {
@@ -358,12 +377,14 @@ describe('users through the API', () => {
   });
 
   it('refuses bad input with the field named, and writes nothing', async () => {
+    const disabledId = await makeUser(gw.pool, 'gone@example.com', 'viewer');
+    await db.query('UPDATE users SET disabled_at = now() WHERE id = $1', [disabledId]);
     const before = await writes();
     const cases: [string, string, unknown, number, string | undefined][] = [
       ['POST', '/users', { email: 'x@example.com', role: 'superuser' }, 400, 'role'],
       ['POST', '/users', { email: 42, role: 'viewer' }, 400, 'email'],
       ['POST', '/users', { email: 'nope', role: 'viewer' }, 400, 'email'],
-      ['POST', '/users', { email: 'x@example.com', role: 'viewer', is_admin: true }, 400, undefined],
+      ['POST', '/users', { email: 'x@example.com', role: 'viewer', is_admin: true }, 400, 'is_admin'],
       ['POST', '/users', '{"email": ', 400, undefined],
       ['POST', '/users', { email: 'x@example.com', role: 'viewer', name: 'y'.repeat(70_000) }, 413, undefined],
       ['PATCH', `/users/${adminId}`, {}, 400, undefined],
@@ -372,7 +393,7 @@ describe('users through the API', () => {
       ['PATCH', '/users/999999', { role: 'viewer' }, 404, undefined],
       ['PATCH', '/users/abc', { role: 'viewer' }, 404, undefined],
       ['POST', '/users/999999/invite', {}, 404, undefined],
-      ['POST', `/users/${adminId}/invite`, {}, 409, undefined],
+      ['POST', `/users/${disabledId}/invite`, {}, 409, undefined],
     ];
     for (const [method, path, body, status, field] of cases) {
       const res = await api(gw.url, adminToken, method, `${API}${path}`, body);

@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import { checkThrottle, clearFailures, DEFAULT_THROTTLE, recordFailure, type ThrottlePolicy } from '../../accounts/login-throttle.js';
 import { checkNewPassword, hashPassword, verifyPassword } from '../../accounts/passwords.js';
-import { createSession, deleteExpiredSessions, deleteSession, SESSION_COOKIE, type SessionPolicy } from '../../accounts/sessions.js';
+import { createSession, deleteExpiredSessions, deleteSession, deleteUserSessions, SESSION_COOKIE, type SessionPolicy } from '../../accounts/sessions.js';
 import { peekSetupToken, useSetupToken } from '../../accounts/setup-tokens.js';
 import { countUsers, createUser, findForLogin, parseEmail, setPassword } from '../../accounts/users.js';
 import { writeAs } from '../../audit/write-as.js';
@@ -150,6 +150,8 @@ export function createSignInRouter({ pool, adminPath, sessionPolicy, throttle = 
       const userId = await writeAs(pool, `user:${email}`, 'user.set_password', async (client) => {
         if (!(await useSetupToken(client, String(body.token)))) throw new ConflictError('this link has just been used: sign in instead');
         if (target!.kind === 'invite') {
+          // After a reset, whoever held the old password is signed out of every session.
+          await deleteUserSessions(client, target!.userId);
           await setPassword(client, target!.userId, hash);
           return target!.userId;
         }

@@ -58,8 +58,8 @@ export function createUserEndpoints({ pool, config }: AdminDeps, ops: UserOperat
     }),
     endpoint({
       method: 'post', path: '/users/:id/invite', tag: TAG, role: 'admin', status: 201,
-      summary: 'Make a new invite link',
-      description: 'For a user who has not chosen a password yet: a new one-time link, and their older links stop working. 409 once they have a password.',
+      summary: 'Make a new invite or password reset link',
+      description: 'A new one-time link to choose a password, and the user\'s older links stop working. For someone who has not chosen a password yet it is a new invite; for someone who has, a password reset link (their password works until the link is used, and using it signs them out everywhere). 409 for a disabled user.',
       body: emptyBody,
       response: inviteResultSchema,
       async handler({ params, actor, req }) {

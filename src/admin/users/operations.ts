@@ -7,7 +7,7 @@ import type { Actor, Role } from '../../accounts/roles.js';
 import { deleteUserSessions } from '../../accounts/sessions.js';
 import { createSetupToken, dropUnusedSetupTokens, INVITE_TTL_MS } from '../../accounts/setup-tokens.js';
 import { createUser, getUser, lockActiveAdmins, updateUser, type User } from '../../accounts/users.js';
-import { writeAs } from '../../audit/write-as.js';
+import { setAction, writeAs } from '../../audit/write-as.js';
 import type { Pool } from '../../db/pool.js';
 import { ConflictError } from '../../errors.js';
 
@@ -73,7 +73,8 @@ export function createUserOperations({ pool }: { pool: Pool }): UserOperations {
       return writeAs(pool, actor.label, 'user.invite_link', async (client) => {
         const user = await getUser(client, id, { lock: true });
         if (user.disabled) throw new ConflictError(`${who(user)} is disabled: enable the account first, then make a new invite link`);
-        if (user.hasPassword) throw new ConflictError(`${who(user)} has already chosen a password through their invite: they sign in with it`);
+        // For someone who has a password it is a reset link: their password works until the link is used.
+        if (user.hasPassword) await setAction(client, 'user.reset_link');
         // The link that may have gone astray stops working: only the newest one lets them in.
         await dropUnusedSetupTokens(client, id);
         const { token, expiresAt } = await createSetupToken(client, id, INVITE_TTL_MS);
