@@ -62,11 +62,15 @@ export function blank<S extends z.ZodType>(schema: S) {
 }
 
 /**
- * Text of at most about `max` characters: a loose cap in UTF-16 units that stops huge strings
- * early; the exact limits, in characters as PostgreSQL counts them, are the field parsers'.
+ * Text of at most `max` characters. The check here is a loose cap in UTF-16 units that stops huge
+ * strings early; the exact limit, in characters as PostgreSQL counts them, is the field parser's.
+ * The API reference shows `max`, which is what JSON Schema's maxLength means (characters).
  */
 export function text(max: number) {
-  return z.string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be text') }).max(max * 4);
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be text') })
+    .max(max * 4)
+    .meta({ maxLength: max });
 }
 
 /** Component ids: checkboxes in a form (one value or many; an empty value means "none"), numbers or strings in JSON. */
@@ -83,3 +87,6 @@ export const componentIds = z
     }
     return [...new Set(ids)];
   });
+
+/** The body of a post that carries nothing but its CSRF token, or of an API call that takes no fields. */
+export const emptyBody = z.strictObject({});

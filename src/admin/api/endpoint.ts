@@ -50,7 +50,13 @@ export function mountEndpoints(router: express.Router, endpoints: readonly Endpo
     router[definition.method](definition.path, async function handleEndpoint(req, res, next) {
       try {
         const actor = res.locals.actor as Actor | undefined;
-        if (!actor) throw new UnauthenticatedError('send an API token: Authorization: Bearer imt_...');
+        if (!actor) {
+          throw new UnauthenticatedError(
+            res.locals.tokenRefused
+              ? 'the API token is unknown, revoked or expired: ask an admin for a new one (API tokens page)'
+              : 'send an API token: Authorization: Bearer imt_...',
+          );
+        }
         if (!hasRole(actor.role, definition.role)) {
           throw new ForbiddenError(`this token's role (${actor.role}) cannot do this: it needs ${definition.role} or above`);
         }

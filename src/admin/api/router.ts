@@ -19,6 +19,8 @@ export function createApiRouter(pool: Pool, endpoints: readonly Endpoint[], log:
     const match = BEARER.exec(req.get('authorization') ?? '');
     try {
       res.locals.actor = match ? await authenticateToken(pool, match[1]!) : undefined;
+      // A token that was sent but is not accepted deserves a different answer from none at all.
+      res.locals.tokenRefused = match !== null && res.locals.actor === undefined;
       next();
     } catch (err) {
       next(fromDatabaseError(err, 'checking the API token'));

@@ -2,14 +2,9 @@
 // object, which action, and the cursor of the previous page.
 
 import { z } from 'zod';
-import { id } from '../validation.js';
+import { blank, id } from '../validation.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
-
-/** Empty query values (an unselected filter) count as not given. */
-function blank<S extends z.ZodType>(schema: S) {
-  return z.preprocess((value) => (value === '' ? undefined : value), schema);
-}
 
 export const auditQuery = z.strictObject({
   actor: blank(z.string().max(300).optional()),

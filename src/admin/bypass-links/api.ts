@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { getBypassLink, listBypassLinks } from '../../maintenance/bypass-links.js';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
 import type { AdminDeps } from '../deps.js';
-import { createLinkSchema, emptyBody } from './input.js';
+import { emptyBody } from '../validation.js';
+import { createLinkSchema } from './input.js';
 import { createdLinkJsonSchema, linkId, linkJson, linkJsonSchema } from './json.js';
 import type { BypassLinkOperations } from './operations.js';
 

@@ -5,18 +5,15 @@ import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 import { MAX_BYPASS_LINK_MS, MAX_NOTE_LENGTH, parseDuration, parsePathList } from '../../maintenance/input.js';
 import type { NewBypassLink } from '../../maintenance/bypass-links.js';
-import { checked, list } from '../validation.js';
+import { blank, checked, list } from '../validation.js';
 
 export const DEFAULT_DURATION = '1h';
+/** How long "let me through" lasts: a working day, so it does not outlive the task. */
+export const SELF_BYPASS_MS = 8 * 3600_000;
 /** Offered on the form; any duration up to 30d is accepted. */
 export const SUGGESTED_DURATIONS = ['1h', '4h', '1d', '7d', '30d'];
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
-
-/** Empty form fields count as not given. */
-function blank<S extends z.ZodType>(schema: S) {
-  return z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
-}
 
 function parseNote(raw: string, field: string): string {
   const note = raw.trim();
@@ -39,5 +36,3 @@ export const createLinkSchema = z
       pathPrefixes: input.paths,
     }),
   );
-
-export const emptyBody = z.strictObject({});

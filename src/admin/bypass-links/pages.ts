@@ -8,8 +8,8 @@ import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { actorOf, confirmed, formError, formFields, formLocals, isFormError, pageZone, type FormValues } from '../form.js';
 import { requireRole } from '../guards.js';
-import { parseInput } from '../validation.js';
-import { createLinkSchema, DEFAULT_DURATION, SUGGESTED_DURATIONS } from './input.js';
+import { emptyBody, parseInput } from '../validation.js';
+import { createLinkSchema, DEFAULT_DURATION, SELF_BYPASS_MS, SUGGESTED_DURATIONS } from './input.js';
 import { linkId } from './json.js';
 import type { BypassLinkOperations } from './operations.js';
 import { linkView } from './view.js';
@@ -60,6 +60,15 @@ export function createBypassLinkPages(deps: AdminDeps, ops: BypassLinkOperations
       if (!isFormError(err)) return next(err);
       renderForm(res, err.status, values, formError(err));
     }
+  });
+
+  // An SRE checking a deploy while customers are held: a link for themselves, opened at once, so
+  // the cookie lands in this browser and they arrive at the application. Audited like any link.
+  pages.post('/bypass-links/me', requireRole('operator'), async function bypassMe(req, res) {
+    parseInput(emptyBody, formFields(req));
+    const actor = actorOf(res);
+    const { link } = await ops.create(actor, { note: `${actor.name}, from the admin area`, durationMs: SELF_BYPASS_MS, pathPrefixes: [] }, req);
+    res.redirect(303, `/_gateway/bypass?token=${encodeURIComponent(link.token)}&next=%2F`);
   });
 
   pages.post('/bypass-links/:id/revoke', requireRole('operator'), async function revokeLink(req, res) {

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { getComponent, listComponents } from '../../maintenance/components.js';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
 import type { AdminDeps } from '../deps.js';
-import { createSchema, emptyBody, updateSchema } from './input.js';
+import { emptyBody } from '../validation.js';
+import { createSchema, updateSchema } from './input.js';
 import { componentId, componentJson, componentJsonSchema } from './json.js';
 import type { ComponentOperations } from './operations.js';
 

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { getGroup, listGroups } from '../../maintenance/component-groups.js';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
 import type { AdminDeps } from '../deps.js';
-import { createGroupSchema, emptyBody, updateGroupSchema } from './input.js';
+import { emptyBody } from '../validation.js';
+import { createGroupSchema, updateGroupSchema } from './input.js';
 import { groupId, groupJson, groupJsonSchema } from './json.js';
 import type { ComponentOperations } from './operations.js';
 

@@ -101,5 +101,3 @@ export const createGroupSchema = z.strictObject({ name });
 export const updateGroupSchema = z
   .strictObject({ name: name.optional(), position: position.optional() })
   .transform((input, ctx): GroupChanges => somethingGiven({ name: input.name, position: input.position }, ctx, 'name'));
-
-export const emptyBody = z.strictObject({});

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { getApiToken, listApiTokens } from '../../accounts/api-tokens.js';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
 import type { AdminDeps } from '../deps.js';
-import { createTokenSchema, emptyBody } from './input.js';
+import { emptyBody } from '../validation.js';
+import { createTokenSchema } from './input.js';
 import { createdTokenSchema, tokenId, tokenJson, tokenJsonSchema } from './json.js';
 import type { TokenOperations } from './operations.js';
 

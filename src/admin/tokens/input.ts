@@ -47,5 +47,3 @@ export const createTokenSchema = z.strictObject({
     .optional()
     .transform((value, ctx) => (value === undefined || value === null ? null : checked(parseExpiresIn, 'expires_in')(value, ctx))),
 });
-
-export const emptyBody = z.strictObject({});

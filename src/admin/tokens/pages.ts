@@ -9,8 +9,8 @@ import { actorOf, confirmed, formError, formFields, formLocals, isFormError, pag
 import { requireRole } from '../guards.js';
 import { absoluteUrl } from '../users/json.js';
 import { ROLE_CHOICES } from '../users/view.js';
-import { parseInput } from '../validation.js';
-import { createTokenSchema, emptyBody, EXPIRY_CHOICES } from './input.js';
+import { emptyBody, parseInput } from '../validation.js';
+import { createTokenSchema, EXPIRY_CHOICES } from './input.js';
 import { tokenId } from './json.js';
 import type { TokenOperations } from './operations.js';
 import { tokenView } from './view.js';

@@ -11,9 +11,9 @@ import { actorOf, formError, formFields, formLocals, isFormError, zonePicker, ty
 import { requireRole } from '../guards.js';
 import { locals } from '../session.js';
 import { DEFAULT_ZONE, isTimeZone, TIME_ZONE_COOKIE } from '../time-zone.js';
-import { parseInput } from '../validation.js';
+import { emptyBody, parseInput } from '../validation.js';
 import type { AccountOperations } from './account-operations.js';
-import { emptyBody, passwordSchema, timeZoneSchema } from './input.js';
+import { passwordSchema, timeZoneSchema } from './input.js';
 import { ROLE_CHOICES, sessionView, userView } from './view.js';
 
 type Form = 'time_zone' | 'password';

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { getUser, listUsers } from '../../accounts/users.js';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
 import type { AdminDeps } from '../deps.js';
-import { emptyBody, inviteSchema, patchSchema } from './input.js';
+import { emptyBody } from '../validation.js';
+import { inviteSchema, patchSchema } from './input.js';
 import { inviteJson, inviteResultSchema, inviteUrl, userId, userJson, userJsonSchema } from './json.js';
 import type { UserOperations } from './operations.js';
 

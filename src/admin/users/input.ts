@@ -60,5 +60,3 @@ export const passwordSchema = z
     password_again: z.string().max(4000),
   })
   .refine((input) => input.password === input.password_again, { message: 'password_again does not match the new password', path: ['password_again'] });
-
-export const emptyBody = z.strictObject({});

@@ -6,7 +6,8 @@ import { listUpdates } from '../../maintenance/updates.js';
 import { getWindow, listWindows } from '../../maintenance/windows.js';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
 import type { AdminDeps } from '../deps.js';
-import { emptyBody, extendSchema, listQuery, postUpdateSchema, scheduleSchema, startSchema, updateSchema } from './input.js';
+import { emptyBody } from '../validation.js';
+import { extendSchema, listQuery, postUpdateSchema, scheduleSchema, startSchema, updateSchema } from './input.js';
 import { overlapWarnings, updateJson, updateJsonSchema, windowId, windowJson, windowJsonSchema, windowResultSchema } from './json.js';
 import type { WindowOperations, WindowResult } from './operations.js';
 

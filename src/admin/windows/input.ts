@@ -211,5 +211,3 @@ export const listQuery = z.strictObject({
   scope: z.enum(['current_and_upcoming', 'past']).optional().describe('current_and_upcoming (the default): in force or still to come; past: over or cancelled.'),
   limit: blank(z.coerce.number().int().min(1).max(100).optional()).describe('At most this many windows, 1 to 100 (default 100).'),
 });
-
-export const emptyBody = z.strictObject({});
