@@ -2,33 +2,22 @@
 // current one first), and their sessions. Every role may use it, and only on themselves.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { formatTime } from '../../src/admin/time-zone.js';
 import { Browser, csrfOf, makeUser, PASSWORD, signedIn } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { ADMIN, auditRows, SCRIPT } from './windows-fixtures.js';
+import type { TestDatabase } from '../helpers/database.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
+import { ADMIN, auditRows, SCRIPT } from './fixtures.js';
 
+const harness = useGateway();
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 const NEW_PASSWORD = 'a brand new passphrase here';
 // A fixed time, so the test knows exactly how each zone writes it.
 const CREATED = Date.parse('2026-01-15T12:00:00Z');
 
-before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
-});
+before(async () => ({ db, gw } = await harness));
 
 async function passwordHash(email: string): Promise<string> {
   return (await db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', [email])).rows[0]!.password_hash;

@@ -2,23 +2,21 @@
 // which object and which fields changed, filters by actor, kind and action, and keyset pages.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { api, Browser, makeToken, signedIn } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { ADMIN, API, SCRIPT } from './windows-fixtures.js';
+import type { TestDatabase } from '../helpers/database.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
+import { ADMIN, API, ESCAPED, SCRIPT } from './fixtures.js';
 
+const harness = useGateway();
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 let admin: Browser;
 let viewer: Browser;
 let deployToken: string;
 let viewerToken: string;
 let windowId: string;
-
-const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
 
 /** The ids of the entries on an audit page, in the order shown. */
 function entryIds(html: string): string[] {
@@ -37,9 +35,7 @@ async function allIds(where = 'true', params: unknown[] = []): Promise<string[]>
 }
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
+  ({ db, gw } = await harness);
   admin = await signedIn(gw.pool, gw.url, ADMIN, 'admin', 'admin@example.com');
   viewer = await signedIn(gw.pool, gw.url, ADMIN, 'viewer', 'viewer@example.com');
   deployToken = await makeToken(gw.pool, 'operator', 'deploy');
@@ -51,13 +47,6 @@ before(async () => {
   assert.equal((await api(gw.url, deployToken, 'POST', `${API}/windows/${windowId}/extend`, { by: '15m' })).status, 200);
   assert.equal((await admin.submit(`${ADMIN}/settings`, { site_name: 'Audited Shop', support_email: '', logo_url: '', brand_color: '', footer_text: '' })).status, 200);
   assert.equal((await api(gw.url, deployToken, 'POST', `${API}/bypass-links`, { note: 'QA', duration: '1h' })).status, 201);
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 describe('the audit log page', () => {

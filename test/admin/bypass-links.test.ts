@@ -5,23 +5,27 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { api, csrfOf, makeToken, signedIn, type Browser } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
+import type { TestDatabase } from '../helpers/database.js';
 import { startGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
 import { request, type Response } from '../helpers/http.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { ADMIN, API, auditRows, clearWindows, customerGets, hiddenFields, SCRIPT } from './windows-fixtures.js';
+import type { Upstream } from '../helpers/upstream.js';
+import { ADMIN, API, auditRows, ESCAPED, hiddenFields, SCRIPT } from './fixtures.js';
+import { clearWindows, customerGets } from './windows-fixtures.js';
 
+/** A second gateway on the same database: what is revoked on one must stop on every replica. */
+let replica: TestGateway;
+// Registered before the harness's hooks, so the replica is closed before the database is dropped.
+after(() => replica?.close());
+const harness = useGateway();
 let db: TestDatabase;
 let upstream: Upstream;
 let gw: TestGateway;
-/** A second gateway on the same database: what is revoked on one must stop on every replica. */
-let replica: TestGateway;
 let operator: Browser;
 let viewer: Browser;
 let operatorToken: string;
 let viewerToken: string;
 
-const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Rows in bypass_links and the audit log: unchanged means nothing was written. */
@@ -56,9 +60,7 @@ async function startMaintenance(): Promise<void> {
 }
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
+  ({ db, upstream, gw } = await harness);
   replica = await startGateway(db.url, upstream.url);
   operator = await signedIn(gw.pool, gw.url, ADMIN, 'operator', 'operator@example.com');
   viewer = await signedIn(gw.pool, gw.url, ADMIN, 'viewer', 'viewer@example.com');
@@ -69,14 +71,6 @@ before(async () => {
 beforeEach(async () => {
   await clearWindows(db);
   await waitFor(() => gw.store.current().windows.length === 0, 1000, 'windows cleared');
-});
-
-after(async () => {
-  await replica.close();
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 describe('bypass links through the gateway', () => {
@@ -144,6 +138,24 @@ describe('bypass links through the gateway', () => {
     assert.equal((await open(created.body.url)).res.status, 403);
     const list = await viewer.get(`${ADMIN}/bypass-links`);
     assert.match(list.body, /Short-lived<br><span class="muted">[0-9a-f]{8}<\/span>[\s\S]*?<span class="badge ">Expired<\/span>/);
+  });
+
+  it('lets an operator through in one click ("let me through") while customers stay held, audited under their name', async () => {
+    await startMaintenance();
+    const page = await operator.get(ADMIN);
+    assert.match(page.body, /Open the application past maintenance/);
+    const res = await operator.raw('POST', `${ADMIN}/bypass-links/me`, { _csrf: csrfOf(page.body) });
+    assert.equal(res.status, 303);
+    const location = res.headers.location!;
+    assert.match(location, /^\/_gateway\/bypass\?token=[^&]+&next=%2F$/, 'straight to the gateway, on the host the SRE is using');
+    const { res: opened, cookie } = await open(`${gw.url}${location}`);
+    assert.equal(opened.status, 303);
+    assert.equal(opened.headers.location, '/');
+    assert.equal((await withCookie('/checkout', cookie!)).status, 200);
+    assert.equal((await customerGets(gw, 503, '/checkout')).status, 503, 'customers are still held');
+    const audit = (await auditRows(db, 'bypass_link.create')).filter((row) => row.actor === 'user:operator@example.com').at(-1);
+    assert.match(String(audit!.after!.note), /operator@example.com, from the admin area/);
+    assert.equal((await viewer.raw('POST', `${ADMIN}/bypass-links/me`, { _csrf: csrfOf((await viewer.get(ADMIN)).body) })).status, 403);
   });
 });
 

@@ -3,33 +3,24 @@
 // code and the field, and writes nothing.
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import { api, makeToken } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
+import type { TestDatabase } from '../helpers/database.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
 import { clearComponents, componentWrites } from './components-fixtures.js';
-import { API, auditRows, SCRIPT } from './windows-fixtures.js';
+import { API, auditRows, SCRIPT } from './fixtures.js';
 
+const harness = useGateway();
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 let operator: string;
 let viewer: string;
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
+  ({ db, gw } = await harness);
   operator = await makeToken(gw.pool, 'operator', 'status-bot');
   viewer = await makeToken(gw.pool, 'viewer', 'reader');
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 beforeEach(async () => {

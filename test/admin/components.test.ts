@@ -2,35 +2,27 @@
 // CSRF tokens and redirects followed. Every change is audited; every refused one writes nothing.
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import { api, csrfOf, makeToken, signedIn, type Browser } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { waitFor, type TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
 import { clearComponents, componentRow, componentWrites, groupIdOf, orderIn, shownStatus, type ComponentRow } from './components-fixtures.js';
-import { ADMIN, API, auditRows, clearWindows, hiddenFields, SCRIPT } from './windows-fixtures.js';
+import { ADMIN, API, auditRows, hiddenFields, SCRIPT } from './fixtures.js';
+import { clearWindows } from './windows-fixtures.js';
 
+const harness = useGateway();
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 let operator: Browser;
 let viewer: Browser;
 let operatorToken: string;
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
+  ({ db, gw } = await harness);
   operator = await signedIn(gw.pool, gw.url, ADMIN, 'operator', 'ops@example.com');
   viewer = await signedIn(gw.pool, gw.url, ADMIN, 'viewer', 'look@example.com');
   operatorToken = await makeToken(gw.pool, 'operator');
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 beforeEach(async () => {

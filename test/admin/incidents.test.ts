@@ -3,16 +3,16 @@
 // reopens), editing it, through the pages and the API; roles, CSRF, bad input and audit entries.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { formatTime } from '../../src/admin/time-zone.js';
 import { api, csrfOf, makeToken, signedIn, type Browser } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { ADMIN, API, auditRows, SCRIPT } from './windows-fixtures.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { waitFor, type TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
+import { ADMIN, API, auditRows, SCRIPT } from './fixtures.js';
 
+const harness = useGateway();
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 let operator: Browser;
 let viewer: Browser;
@@ -21,9 +21,7 @@ let viewerToken: string;
 const components: Record<'api' | 'checkout', string> = { api: '', checkout: '' };
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
+  ({ db, gw } = await harness);
   const { rows } = await db.query<{ id: string; name: string }>("INSERT INTO components (name, position) VALUES ('API', 1), ('Checkout', 2) RETURNING id::text, name");
   components.api = rows.find((r) => r.name === 'API')!.id;
   components.checkout = rows.find((r) => r.name === 'Checkout')!.id;
@@ -32,13 +30,6 @@ before(async () => {
   viewer = await signedIn(gw.pool, gw.url, ADMIN, 'viewer', 'view@example.com');
   operatorToken = await makeToken(gw.pool, 'operator', 'deploy');
   viewerToken = await makeToken(gw.pool, 'viewer', 'reader');
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 /** Rows in the tables an incident operation writes, and in the audit log: unchanged means nothing was written. */

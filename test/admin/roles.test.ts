@@ -3,20 +3,22 @@
 // refused write changes nothing.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type express from 'express';
 import { hasRole, ROLES, type Role } from '../../src/accounts/roles.js';
 import { adminAreas } from '../../src/admin/areas.js';
 import { createLogger } from '../../src/log.js';
 import { api, csrfOf, makeToken, signedIn, type Browser } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
+import type { TestDatabase } from '../helpers/database.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
+import type { Upstream } from '../helpers/upstream.js';
+import { ADMIN } from './fixtures.js';
 
+const harness = useGateway();
 let db: TestDatabase;
 let upstream: Upstream;
 let gw: TestGateway;
-const ADMIN = '/admin';
 // Pages only admins may open at all; every other page is readable by any signed-in user.
 const ADMIN_ONLY_PAGES = ['/users', '/tokens', '/settings'];
 // The signed-in person's own account: every role may post there (the junk fields below are refused as bad input).
@@ -50,21 +52,12 @@ const browsers = new Map<Role, Browser>();
 const tokens = new Map<Role, string>();
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
+  ({ db, upstream, gw } = await harness);
   areas = adminAreas({ config: gw.config, pool: gw.pool, store: gw.store, log: createLogger('silent'), upstream: new URL(upstream.url), now: Date.now });
   for (const role of ROLES) {
     browsers.set(role, await signedIn(gw.pool, gw.url, ADMIN, role));
     tokens.set(role, await makeToken(gw.pool, role));
   }
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 describe('roles on every admin page', () => {
@@ -143,6 +136,7 @@ describe('roles on every API endpoint', () => {
       const res = await api(gw.url, token, 'GET', `${ADMIN}/api/v1/windows`);
       assert.equal(res.status, 401);
       assert.match(res.headers['www-authenticate'] ?? '', /Bearer/);
+      assert.match(res.body.error.message, /unknown, revoked or expired/, 'a refused token is told apart from a missing one');
     }
   });
 });

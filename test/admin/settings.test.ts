@@ -2,21 +2,20 @@
 // what is refused (naming the field, writing nothing), and that every save is audited.
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import { api, csrfOf, makeToken, signedIn, type Browser } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { waitFor, type TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
 import { request } from '../helpers/http.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { ADMIN, API, auditRows, hiddenFields, SCRIPT } from './windows-fixtures.js';
+import { ADMIN, API, auditRows, ESCAPED, hiddenFields, SCRIPT } from './fixtures.js';
 
+const harness = useGateway({ SITE_NAME: 'Env Shop', SUPPORT_EMAIL: 'env@example.com' });
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 let admin: Browser;
 let adminToken: string;
 
-const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';
 const FIELDS = { site_name: 'Example Shop', support_email: 'help@shop.example', logo_url: 'https://cdn.example.com/logo.svg', brand_color: '#0A7F5A', footer_text: '© Example Ltd' };
 
 interface SettingsRow {
@@ -38,22 +37,13 @@ async function writes(): Promise<string> {
 }
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url, { SITE_NAME: 'Env Shop', SUPPORT_EMAIL: 'env@example.com' });
+  ({ db, gw } = await harness);
   admin = await signedIn(gw.pool, gw.url, ADMIN, 'admin', 'admin@example.com');
   adminToken = await makeToken(gw.pool, 'admin', 'settings-bot');
 });
 
 beforeEach(async () => {
   await db.query('UPDATE settings SET site_name = NULL, support_email = NULL, logo_url = NULL, brand_color = NULL, footer_text = NULL');
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 describe('the settings page', () => {

@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { ensureFirstAdmin } from '../../src/accounts/first-admin.js';
 import { createLogger } from '../../src/log.js';
 import { Browser, csrfOf, makeUser, PASSWORD } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
 import { request } from '../helpers/http.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
+import type { Upstream } from '../helpers/upstream.js';
+import { ADMIN } from './fixtures.js';
 
+const harness = useGateway({ SESSION_IDLE_TIMEOUT_MS: '120000' });
 let db: TestDatabase;
 let upstream: Upstream;
 let gw: TestGateway;
-const ADMIN = '/admin';
 
-before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url, { SESSION_IDLE_TIMEOUT_MS: '120000' });
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
-});
+before(async () => ({ db, upstream, gw } = await harness));
 
 describe('signing in', () => {
   it('sends an anonymous visitor to the sign-in form and back to the page they asked for', async () => {

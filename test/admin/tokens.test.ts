@@ -3,33 +3,24 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { api, csrfOf, makeToken, signedIn, type Browser, type PageResponse } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { ADMIN, API, auditRows, hiddenFields, SCRIPT } from './windows-fixtures.js';
+import type { TestDatabase } from '../helpers/database.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
+import { ADMIN, API, auditRows, hiddenFields, SCRIPT } from './fixtures.js';
 
+const harness = useGateway();
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 let admin: Browser;
 let adminToken: string;
 const DAY = 24 * 3600_000;
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
+  ({ db, gw } = await harness);
   admin = await signedIn(gw.pool, gw.url, ADMIN, 'admin', 'keys@example.com');
   adminToken = await makeToken(gw.pool, 'admin', 'token-admin');
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 interface TokenRow {

@@ -2,15 +2,15 @@
 // sign people out, disabling and enabling, the last admin kept, and bad input refused unwritten.
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import { api, Browser, csrfOf, makeToken, makeUser, PASSWORD, signedIn, type PageResponse } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { ADMIN, API, auditRows, hiddenFields, SCRIPT } from './windows-fixtures.js';
+import type { TestDatabase } from '../helpers/database.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
+import { ADMIN, API, auditRows, hiddenFields, SCRIPT } from './fixtures.js';
 
+const harness = useGateway();
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 let admin: Browser;
 let adminId: string;
@@ -18,19 +18,10 @@ let adminToken: string;
 const BOSS = 'boss@example.com';
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
+  ({ db, gw } = await harness);
   admin = await signedIn(gw.pool, gw.url, ADMIN, 'admin', BOSS);
   adminId = (await db.query<{ id: string }>('SELECT id::text FROM users WHERE email = $1', [BOSS])).rows[0]!.id;
   adminToken = await makeToken(gw.pool, 'admin', 'people-admin');
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 // Tests that need other admins add them; each starts again with the boss as the only active one.

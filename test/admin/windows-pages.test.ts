@@ -3,33 +3,26 @@
 // gateway, so each test sees what an action does to traffic.
 
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, beforeEach, describe, it } from 'node:test';
 import { csrfOf, signedIn, type Browser } from '../helpers/admin.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
+import type { TestDatabase } from '../helpers/database.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
 import { request } from '../helpers/http.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
-import { ADMIN, auditRows, clearWindows, customerGets, hiddenFields, NEXT_YEAR, retryAfter, SCRIPT, springForward, writes } from './windows-fixtures.js';
+import { startUpstream } from '../helpers/upstream.js';
+import { ADMIN, auditRows, hiddenFields, SCRIPT } from './fixtures.js';
+import { clearWindows, customerGets, NEXT_YEAR, retryAfter, springForward, writes } from './windows-fixtures.js';
 
+const harness = useGateway();
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 let sre: Browser;
 let viewer: Browser;
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
+  ({ db, gw } = await harness);
   sre = await signedIn(gw.pool, gw.url, ADMIN, 'operator', 'sre@example.com');
   viewer = await signedIn(gw.pool, gw.url, ADMIN, 'viewer', 'viewer@example.com');
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 beforeEach(() => clearWindows(db));

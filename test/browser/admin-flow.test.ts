@@ -8,34 +8,26 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { makeUser, PASSWORD } from '../helpers/admin.js';
 import { artifact, launchChromium } from '../helpers/chromium.js';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
+import type { TestDatabase } from '../helpers/database.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
 
+const harness = useGateway();
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 let browser: Browser;
 let sreContext: BrowserContext;
 let customerContext: BrowserContext;
 
 before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url);
+  ({ db, gw } = await harness);
   await makeUser(gw.pool, 'sre@example.com', 'operator');
   browser = await launchChromium();
   sreContext = await browser.newContext({ timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
   customerContext = await browser.newContext({ viewport: { width: 1024, height: 800 } });
 });
 
-after(async () => {
-  await browser?.close();
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
-});
+after(() => browser?.close());
 
 async function flash(page: Page): Promise<string> {
   return (await page.locator('.flash').first().textContent()) ?? '';
@@ -81,6 +73,17 @@ describe('an SRE runs maintenance while a customer watches', () => {
     const after = await db.query<{ ends_at: Date }>('SELECT ends_at FROM windows');
     assert.equal(after.rows[0]!.ends_at.getTime() - before.rows[0]!.ends_at.getTime(), 15 * 60_000);
     await sre.screenshot({ path: artifact('admin-dashboard-held.png'), fullPage: true });
+  });
+
+  it('lets the SRE open the application past maintenance, in their own browser only', async () => {
+    const checking = await sreContext.newPage();
+    await checking.goto(`${gw.url}/admin`);
+    await checking.getByRole('button', { name: 'Open the application past maintenance' }).click();
+    await checking.waitForURL(`${gw.url}/`);
+    assert.equal((await checking.goto(`${gw.url}/shop/cart`))?.status(), 200);
+    await checking.getByRole('heading', { name: 'Welcome to the shop' }).waitFor();
+    await checking.close();
+    assert.equal((await customer.reload())?.status(), 503, 'the customer is still held');
   });
 
   it('posts an update, and it shows on the status page', async () => {

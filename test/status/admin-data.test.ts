@@ -3,14 +3,14 @@
 // database, seen through a real gateway within a second, and escaped.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-import { startGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
+import { afterEach, before, describe, it } from 'node:test';
+import type { TestDatabase } from '../helpers/database.js';
+import { waitFor, type TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
 import { request, type Response } from '../helpers/http.js';
-import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
+const harness = useGateway({ SITE_NAME: 'Env Shop', SUPPORT_EMAIL: 'env@example.com' });
 let db: TestDatabase;
-let upstream: Upstream;
 let gw: TestGateway;
 
 const HTML = { accept: 'text/html,application/xhtml+xml' };
@@ -51,23 +51,12 @@ function text(html: string): string {
   return html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 }
 
-before(async () => {
-  db = await createTestDatabase();
-  upstream = await startUpstream();
-  gw = await startGateway(db.url, upstream.url, { SITE_NAME: 'Env Shop', SUPPORT_EMAIL: 'env@example.com' });
-});
+before(async () => ({ db, gw } = await harness));
 
 afterEach(async () => {
   await db.query('DELETE FROM incidents; DELETE FROM updates; DELETE FROM components; DELETE FROM component_groups; DELETE FROM windows');
   await db.query('UPDATE settings SET site_name = NULL, support_email = NULL, logo_url = NULL, brand_color = NULL, footer_text = NULL');
   await pageShowing('Env Shop status');
-});
-
-after(async () => {
-  await gw.close();
-  await upstream.close();
-  await db.drop();
-  await stopTestServer();
 });
 
 describe('the status page shows what the admin area manages', () => {
@@ -118,7 +107,8 @@ describe('the status page shows what the admin area manages', () => {
     await insert('components', { name: 'Queue', position: 1, group_id: platform });
     await insert('components', { name: 'Card payments', position: 1, group_id: payments, status: 'degraded_performance' });
 
-    const body = await pageShowing(`Platform ${ESCAPED}`);
+    // The last row written: a reload that shows it shows every row before it too.
+    const body = await pageShowing('Card payments');
     assert.ok(!body.includes(EVIL));
     const components = text(/<h2 id="components-h">[\s\S]*?<\/section>/.exec(body)?.[0] ?? '');
     assert.equal(
