@@ -140,7 +140,7 @@ describe('the OpenAPI document', () => {
 
   it('describes the fields of starting maintenance, as the API reads them', () => {
     const op = document.paths['/windows/start']!.post!;
-    assert.deepEqual(Object.keys(op.responses).sort(), ['201', '400', '401', '403', '409', '413', '503']);
+    assert.deepEqual(Object.keys(op.responses).sort(), ['201', '400', '401', '403', '409', '413', '415', '503']);
     const body = pointer(document, op.requestBody.content['application/json'].schema.$ref) as Record<string, any>;
     for (const field of ['title', 'message', 'duration', 'ends_at', 'mode', 'response', 'paths', 'hosts', 'time_zone']) {
       assert.ok(body.properties[field], `the start body lists ${field}`);

@@ -221,6 +221,22 @@ describe('bad requests: a clear 4xx, nothing written', () => {
     assert.equal(await writes(db), before);
   });
 
+  it('refuses a form-encoded body with 415 rather than start a window without the duration it names', async () => {
+    const before = await writes(db);
+    // What `curl -d duration=20m` sends when Content-Type is forgotten.
+    const res = await request(`${gw.url}${API}/windows/start`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'duration=20m',
+    });
+    assert.equal(res.status, 415);
+    const { error } = JSON.parse(res.body);
+    assert.equal(error.code, 'GW_ERR_UNSUPPORTED_MEDIA_TYPE');
+    assert.match(error.message, /Content-Type: application\/json/);
+    assert.equal(await writes(db), before);
+    await customerGets(gw, 200);
+  });
+
   it('answers 404 for windows that do not exist, whatever the id looks like', async () => {
     for (const id of ['999999', 'abc', '1e3', '-1', '99999999999999999999']) {
       const res = await call('POST', `/windows/${id}/end`, {});

@@ -4,7 +4,7 @@
 import express from 'express';
 import { authenticateToken } from '../../accounts/api-tokens.js';
 import type { Pool } from '../../db/pool.js';
-import { fromDatabaseError, NotFoundError } from '../../errors.js';
+import { fromDatabaseError, GatewayError, NotFoundError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { createApiErrorHandler } from '../errors.js';
 import { mountEndpoints, type Endpoint } from './endpoint.js';
@@ -14,6 +14,15 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 export function createApiRouter(pool: Pool, endpoints: readonly Endpoint[], log: Logger): express.Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb', strict: true }));
+  router.use(function jsonOnly(req, _res, next) {
+    // curl -d sends a form by default: read as no body at all, `duration=20m` would start an
+    // open-ended window. A body the API cannot read is refused instead of ignored.
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) {
+      return next(new GatewayError('GW_ERR_UNSUPPORTED_MEDIA_TYPE', 415, `the body must be JSON, sent with Content-Type: application/json (got ${req.get('content-type') ?? 'no Content-Type'})`));
+    }
+    next();
+  });
 
   router.use(async function authenticate(req, res, next) {
     const match = BEARER.exec(req.get('authorization') ?? '');

@@ -20,7 +20,7 @@ export const errorSchema: JsonSchema = {
           type: 'string',
           description:
             'Stable, for programs: GW_ERR_VALIDATION, GW_ERR_BAD_REQUEST, GW_ERR_UNAUTHENTICATED, GW_ERR_FORBIDDEN, GW_ERR_NOT_FOUND, ' +
-            'GW_ERR_CONFLICT, GW_ERR_TOO_LARGE, GW_ERR_RATE_LIMITED, GW_ERR_DATABASE, GW_ERR_INTERNAL.',
+            'GW_ERR_CONFLICT, GW_ERR_TOO_LARGE, GW_ERR_UNSUPPORTED_MEDIA_TYPE, GW_ERR_RATE_LIMITED, GW_ERR_DATABASE, GW_ERR_INTERNAL.',
         },
         message: { type: 'string', description: 'For people: what went wrong and what to do about it. Its wording may change.' },
         field: { type: 'string', description: 'For validation errors: the input field the message is about, e.g. duration.' },
@@ -68,6 +68,11 @@ export const ERROR_RESPONSES: Record<number, ErrorResponse> = {
     description: 'The body is larger than 64 KB.',
     example: { code: 'GW_ERR_TOO_LARGE', message: 'the request body is too large: at most 64 KB' },
   },
+  415: {
+    name: 'UnsupportedMediaType',
+    description: 'The body is not JSON: send it with Content-Type: application/json.',
+    example: { code: 'GW_ERR_UNSUPPORTED_MEDIA_TYPE', message: 'the body must be JSON, sent with Content-Type: application/json (got application/x-www-form-urlencoded)' },
+  },
   429: {
     name: 'RateLimited',
     description: 'Too many attempts: wait as long as Retry-After says.',
@@ -103,6 +108,6 @@ export function errorStatuses(endpoint: Endpoint): number[] {
   if (endpoint.body || endpoint.query || writes) statuses.push(400);
   if (endpoint.role !== ROLES[0]) statuses.push(403);
   if (/:\w/.test(endpoint.path)) statuses.push(404);
-  if (writes) statuses.push(409, 413);
+  if (writes) statuses.push(409, 413, 415);
   return statuses.sort((a, b) => a - b);
 }
