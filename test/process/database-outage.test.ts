@@ -1,10 +1,12 @@
 // The database goes away under load and comes back: the gateway keeps deciding from its snapshot
-// (windows still open and close on time), says so on /_gateway/readyz, reconnects, and catches up.
+// (windows still open and close on time), says so on /_gateway/readyz, refuses admin writes with
+// a clear 503 and saves nothing, reconnects, and catches up.
 // The tests below are one story in time order, with traffic flowing from before() to the last test.
 
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { api, makeToken } from '../helpers/admin.js';
 import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
 import { startGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
@@ -19,6 +21,7 @@ let proxy: TcpProxy;
 let upstream: Upstream;
 let gw: TestGateway;
 let load: Load;
+let token: string;
 let cutAt = 0;
 let restoredAt = 0;
 const scheduled = { startsAt: 0, endsAt: 0 };
@@ -54,6 +57,7 @@ before(async () => {
   proxy = await startTcpProxy(db.url);
   upstream = await startUpstream();
   gw = await startGateway(proxy.url, upstream.url);
+  token = await makeToken(gw.pool, 'operator');
   // Twenty clients, each sending one request after another, until the last test.
   load = startLoad(gw.url, { concurrency: 20 });
   await sleep(300);
@@ -103,6 +107,16 @@ describe('database stopped and restarted under load', () => {
     }
     assert.ok(seen.some((s) => s.status === 503), 'the window was never in force');
     assert.equal((await readyz()).body.database, 'down', 'the link came back too early for this test to mean anything');
+  });
+
+  it('answers an API write with 503 and a clear message while the database is cut, and saves nothing', async () => {
+    const res = await api(gw.url, token, 'POST', '/admin/api/v1/windows/start', { title: 'Deploy during the cut', duration: '10m' });
+    assert.equal(res.status, 503);
+    assert.equal(res.body.error.code, 'GW_ERR_DATABASE');
+    assert.match(res.body.error.message, /the database is unavailable/);
+    assert.equal((await readyz()).body.database, 'down', 'the link came back too early for this test to mean anything');
+    const saved = await db.query("SELECT 1 FROM windows WHERE title = 'Deploy during the cut'");
+    assert.equal(saved.rowCount, 0);
   });
 
   it('reconnects after the database comes back and picks up a window inserted while it was away', async (t) => {
