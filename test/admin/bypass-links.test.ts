@@ -69,7 +69,7 @@ before(async () => {
 });
 
 beforeEach(async () => {
-  await clearWindows(db);
+  await clearWindows(db, gw);
   await waitFor(() => gw.store.current().windows.length === 0, 1000, 'windows cleared');
 });
 

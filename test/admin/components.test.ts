@@ -26,7 +26,7 @@ before(async () => {
 });
 
 beforeEach(async () => {
-  await clearWindows(db);
+  await clearWindows(db, gw);
   await clearComponents(db);
 });
 

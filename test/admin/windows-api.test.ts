@@ -24,7 +24,7 @@ before(async () => {
   viewer = await makeToken(gw.pool, 'viewer', 'dashboard-bot');
 });
 
-beforeEach(() => clearWindows(db));
+beforeEach(() => clearWindows(db, gw));
 
 function call(method: string, path: string, body?: unknown, token = operator) {
   return api(gw.url, token, method, `${API}${path}`, body);

@@ -2,6 +2,7 @@
 // that prove nothing was written, and future local times.
 
 import { DateTime } from 'luxon';
+import { isInForce } from '../../src/snapshot/types.js';
 import type { TestDatabase } from '../helpers/database.js';
 import { waitFor, type TestGateway } from '../helpers/gateway.js';
 import { request, type Response } from '../helpers/http.js';
@@ -36,8 +37,11 @@ export async function writes(db: TestDatabase): Promise<string> {
 }
 
 /** Ends every window, so a test starts with traffic forwarded. */
-export async function clearWindows(db: TestDatabase): Promise<void> {
+export async function clearWindows(db: TestDatabase, gw: TestGateway): Promise<void> {
   await db.query('UPDATE windows SET ended_at = greatest(starts_at, least(now(), coalesce(ends_at, now()))) WHERE ended_at IS NULL');
+  // The gateway learns it from the change notice a moment later; a test that starts before then
+  // would see the last test's window still in force.
+  await waitFor(() => !gw.store.current().windows.some((w) => isInForce(w, Date.now())), 1000, "no window in force in the gateway's snapshot");
 }
 
 export const NEXT_YEAR = DateTime.utc().year + 1;

@@ -25,7 +25,7 @@ before(async () => {
   viewer = await signedIn(gw.pool, gw.url, ADMIN, 'viewer', 'viewer@example.com');
 });
 
-beforeEach(() => clearWindows(db));
+beforeEach(() => clearWindows(db, gw));
 
 /** Starts maintenance from the dashboard's quick form: the form, then the confirmation. */
 async function startFromDashboard(fields: Record<string, string> = {}) {

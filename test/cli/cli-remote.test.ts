@@ -78,7 +78,7 @@ after(async () => {
 });
 
 beforeEach(async () => {
-  await clearWindows(db);
+  await clearWindows(db, gw);
   await customerGets(gw, 200);
 });
 
