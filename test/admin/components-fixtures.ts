@@ -1,10 +1,13 @@
 // What the components tests share: rows as the database holds them, the order of a group, a
-// fingerprint of every table they write (unchanged means nothing was written), and a fresh start.
+// fingerprint of every table they write (unchanged means nothing was written), a fresh start, and
+// the SREs of the pages tests and their shorthands.
 
 import assert from 'node:assert/strict';
+import { signedIn, type Browser } from '../helpers/admin.js';
 import type { TestDatabase } from '../helpers/database.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
+import { ADMIN } from './fixtures.js';
 
 export interface ComponentRow {
   id: string;
@@ -56,4 +59,37 @@ export async function shownStatus(gw: TestGateway, name: string): Promise<string
   const page = await request(`${gw.url}/status`, { headers: { accept: 'text/html' } });
   const match = new RegExp(`>${name}<[\\s\\S]*?(Operational|Degraded performance|Partial outage|Major outage|Under maintenance)`).exec(page.body);
   return match?.[1];
+}
+
+/** The pages tests' SREs: an operator who changes components, and a viewer who reads them. */
+export async function signInSres(gw: TestGateway): Promise<{ operator: Browser; viewer: Browser }> {
+  const operator = await signedIn(gw.pool, gw.url, ADMIN, 'operator', 'ops@example.com');
+  const viewer = await signedIn(gw.pool, gw.url, ADMIN, 'viewer', 'look@example.com');
+  return { operator, viewer };
+}
+
+/**
+ * The shorthands of a pages test: `current` gives the file's database and operator, read at each
+ * call because the file's before hook sets them after the shorthands are made.
+ */
+export function componentPages(current: () => { db: TestDatabase; operator: Browser }) {
+  return {
+    component: (name: string) => componentRow(current().db, name),
+    order: (groupName: string | null) => orderIn(current().db, groupName),
+    writes: () => componentWrites(current().db),
+    /** Adds a component through the form (operational, in no group, unless `fields` say otherwise). */
+    async add(name: string, fields: Record<string, string> = {}): Promise<ComponentRow> {
+      const { db, operator } = current();
+      const res = await operator.submit(`${ADMIN}/components`, { name, description: '', status: 'operational', group_id: '', ...fields }, `${ADMIN}/components/new`);
+      assert.equal(res.status, 200, res.body);
+      return componentRow(db, name);
+    },
+    /** Adds a component group through the form; returns its id. */
+    async addGroup(name: string): Promise<string> {
+      const { db, operator } = current();
+      const res = await operator.submit(`${ADMIN}/components/groups`, { name }, `${ADMIN}/components/groups/new`);
+      assert.equal(res.status, 200);
+      return groupIdOf(db, name);
+    },
+  };
 }
