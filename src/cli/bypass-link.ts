@@ -2,7 +2,7 @@
 // e.g. to check a deploy before customers see it. The URL alone goes to stdout, for scripts.
 
 import type { Command } from 'commander';
-import { MAX_BYPASS_LINK_MS, MAX_NOTE_LENGTH, parseBaseUrl, parseDuration, parseMessage, parsePathList } from '../maintenance/input.js';
+import { MAX_BYPASS_LINK_MS, MAX_NOTE_LENGTH, parseBaseUrl, parseDuration, parseLine, parsePathList } from '../maintenance/input.js';
 import { humanizeDuration, iso } from './status.js';
 import { addRemoteOptions, REMOTE_HELP, withTarget, type RemoteOptions } from './target.js';
 
@@ -33,7 +33,7 @@ Examples:
     )
     .action(async function bypassLink(options: RemoteOptions & { for?: string; note?: string; paths?: string; baseUrl?: string }) {
       const durationMs = parseDuration(options.for ?? DEFAULT_DURATION, '--for', MAX_BYPASS_LINK_MS);
-      const note = parseMessage(options.note ?? '', '--note', MAX_NOTE_LENGTH);
+      const note = parseLine(options.note ?? '', '--note', MAX_NOTE_LENGTH);
       const pathPrefixes = options.paths === undefined ? [] : parsePathList(options.paths, '--paths');
       const base = options.baseUrl === undefined ? undefined : parseBaseUrl(options.baseUrl, '--base-url');
       const link = await withTarget(options, (target) => target.createBypassLink({ durationMs, note, pathPrefixes }, base));

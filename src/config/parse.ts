@@ -85,10 +85,13 @@ export function cidrList(env: Env, name: string): [ipaddr.IPv4 | ipaddr.IPv6, nu
   });
 }
 
+/** The shape a support address must have, wherever it is set (SUPPORT_EMAIL or Settings). */
+export const EMAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+
 export function email(env: Env, name: string): string | undefined {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
-  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(raw)) fail(name, raw, 'an email address such as support@example.com');
+  if (!EMAIL_ADDRESS.test(raw)) fail(name, raw, 'an email address such as support@example.com');
   return raw;
 }
 

@@ -201,13 +201,3 @@ export async function updateIncident(db: Queryable, id: string, changes: Inciden
   }
 }
 
-/** The titles of these incidents, for naming them next to their updates. */
-export async function incidentTitles(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  try {
-    const { rows } = await db.query<{ id: string; title: string }>('SELECT id::text, title FROM incidents WHERE id = ANY ($1::bigint[])', [[...new Set(ids)]]);
-    return new Map(rows.map((row) => [row.id, row.title]));
-  } catch (err) {
-    throw fromDatabaseError(err, 'reading incident titles');
-  }
-}

@@ -27,7 +27,8 @@ const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const CONTROL_EXCEPT_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
-function quoted(raw: string): string {
+/** A value as an error message quotes it: JSON-escaped, and cut short when long. */
+export function quoted(raw: string): string {
   return JSON.stringify(raw.length > 60 ? `${raw.slice(0, 57)}...` : raw);
 }
 
@@ -136,14 +137,22 @@ function characters(text: string): number {
   return [...text].length;
 }
 
-export function parseTitle(raw: string, field: string): string {
-  const title = raw.trim();
-  if (!title) throw new ValidationError(`${field} is empty: give a short title such as "Database upgrade"`, field);
-  if (CONTROL.test(title)) throw new ValidationError(`${field} must be one line of text`, field);
-  if (characters(title) > MAX_TITLE_LENGTH) {
-    throw new ValidationError(`${field} is ${characters(title)} characters long: at most ${MAX_TITLE_LENGTH}`, field);
+/**
+ * One line of text (a title, a name, a note), trimmed, of at most maxLength characters. Empty is
+ * refused with `ifEmpty` as the hint when given, and allowed when not.
+ */
+export function parseLine(raw: string, field: string, maxLength: number, ifEmpty?: string): string {
+  const line = raw.trim();
+  if (!line && ifEmpty !== undefined) throw new ValidationError(`${field} is empty: ${ifEmpty}`, field);
+  if (CONTROL.test(line)) throw new ValidationError(`${field} must be one line of text`, field);
+  if (characters(line) > maxLength) {
+    throw new ValidationError(`${field} is ${characters(line)} characters long: at most ${maxLength}`, field);
   }
-  return title;
+  return line;
+}
+
+export function parseTitle(raw: string, field: string): string {
+  return parseLine(raw, field, MAX_TITLE_LENGTH, 'give a short title such as "Database upgrade"');
 }
 
 export function parseMessage(raw: string, field: string, maxLength: number = MAX_MESSAGE_LENGTH): string {

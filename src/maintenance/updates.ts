@@ -57,8 +57,20 @@ export async function listUpdates(db: Queryable, subject: { windowId: string } |
   return rows.map(toUpdateRecord);
 }
 
-/** The most recent updates of any kind, newest first, for the dashboard. */
-export async function latestUpdates(db: Queryable, limit = 10): Promise<UpdateRecord[]> {
-  const { rows } = await db.query<UpdateRow>(`SELECT ${UPDATE_COLUMNS} FROM updates ORDER BY created_at DESC, id DESC LIMIT $1`, [limit]);
-  return rows.map(toUpdateRecord);
+/** An update with the title of the window or incident it is about, read in the same query. */
+export interface TitledUpdate extends UpdateRecord {
+  subjectTitle: string | null;
+}
+
+/** The most recent updates of any kind, newest first, each with its subject's title, for the dashboard. */
+export async function latestUpdates(db: Queryable, limit = 10): Promise<TitledUpdate[]> {
+  const { rows } = await db.query<UpdateRow & { subject_title: string | null }>(
+    `SELECT u.*, coalesce(w.title, i.title) AS subject_title
+     FROM (SELECT ${UPDATE_COLUMNS} FROM updates ORDER BY created_at DESC, id DESC LIMIT $1) u
+     LEFT JOIN windows w ON w.id = u.window_id::bigint
+     LEFT JOIN incidents i ON i.id = u.incident_id::bigint
+     ORDER BY u.created_at DESC, u.id::bigint DESC`,
+    [limit],
+  );
+  return rows.map((row) => ({ ...toUpdateRecord(row), subjectTitle: row.subject_title }));
 }

@@ -228,16 +228,6 @@ export async function listWindows(db: Queryable, { scope, limit = LIST_LIMIT }: 
   }
 }
 
-/** The titles of these windows, for naming them next to their updates. */
-export async function windowTitles(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  try {
-    const { rows } = await db.query<{ id: string; title: string }>('SELECT id::text, title FROM windows WHERE id = ANY ($1::bigint[])', [[...new Set(ids)]]);
-    return new Map(rows.map((row) => [row.id, row.title]));
-  } catch (err) {
-    throw fromDatabaseError(err, 'reading window titles');
-  }
-}
 
 /** Windows in force now and those still to come, each ordered by start, judged at one database now(). */
 export async function listCurrentAndUpcoming(pool: Pool): Promise<CurrentAndUpcoming> {

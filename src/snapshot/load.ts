@@ -2,6 +2,7 @@
 // read-only transaction, and shapes it into a Snapshot.
 
 import type pg from 'pg';
+import { latestUpdates } from '../maintenance/updates.js';
 import { toWindow, WINDOW_COLUMNS, type WindowRow } from '../maintenance/windows.js';
 import type { IncidentImpact, IncidentStatus } from '../maintenance/incident-status.js';
 import {
@@ -33,16 +34,6 @@ const COMPONENTS_SQL = `
 
 const GROUPS_SQL = `
   SELECT id::text, name, position FROM component_groups ORDER BY position, name`;
-
-// The subject's title is joined here, not looked up in the snapshot: the windows there are only
-// those not over yet, and an update of an ended window should still say which window it was.
-const UPDATES_SQL = `
-  SELECT u.id::text, u.window_id::text, u.incident_id::text, u.status, u.body, u.created_at,
-         coalesce(w.title, i.title) AS subject_title
-  FROM (SELECT * FROM updates ORDER BY created_at DESC, id DESC LIMIT ${RECENT_UPDATES}) u
-  LEFT JOIN windows w ON w.id = u.window_id
-  LEFT JOIN incidents i ON i.id = u.incident_id
-  ORDER BY u.created_at DESC, u.id DESC`;
 
 const INCIDENTS_SQL = `
   SELECT i.id::text, i.title, i.status, i.impact, i.created_at, i.resolved_at,
@@ -136,7 +127,9 @@ export async function loadSnapshot(client: pg.ClientBase, version: number, now: 
     const windows = await client.query<WindowRow>(WINDOWS_SQL);
     const components = await client.query<Component & { status: ComponentStatus }>(COMPONENTS_SQL);
     const groups = await client.query<ComponentGroup>(GROUPS_SQL);
-    const updates = await client.query<UpdateRow>(UPDATES_SQL);
+    // Each with its window's or incident's title, read with it: the snapshot's windows are only
+    // those not over yet, and an update of an ended window should still say which window it was.
+    const updates = await latestUpdates(client, RECENT_UPDATES);
     const incidents = await client.query<IncidentRow>(INCIDENTS_SQL);
     const incidentUpdates = await client.query<UpdateRow>(INCIDENT_UPDATES_SQL, [incidents.rows.map((row) => row.id)]);
     const bypass = await client.query<{ secret: string | null; links: [string, string[]][] }>(BYPASS_SQL);
@@ -150,7 +143,7 @@ export async function loadSnapshot(client: pg.ClientBase, version: number, now: 
       components: components.rows,
       componentGroups: groups.rows,
       incidents: incidents.rows.map((row) => toIncident(row, updatesOf.get(row.id) ?? [])),
-      updates: updates.rows.map(toUpdate),
+      updates,
       bypassSecret: bypass.rows[0]?.secret ?? '',
       activeBypassLinks: new Map(bypass.rows[0]?.links ?? []),
       settings: settings.rows[0] ?? NO_SETTINGS,

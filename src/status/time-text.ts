@@ -1,5 +1,5 @@
-// How the status page words times when JavaScript is off: in UTC and relative to now.
-// The page's script rewrites them in the reader's own timezone.
+// How times are worded for people: in UTC for the status page without JavaScript (its script
+// rewrites them in the reader's zone), and relative to now, for the status page and admin pages.
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -11,13 +11,22 @@ export function utcText(ms: number): string {
   return `${hh}:${mm} UTC, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
-/** "in about 25 minutes", from now to a later moment. */
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+/** "in about 25 minutes" or "about 3 hours ago": for the status page and the admin pages alike. */
+export function fromNow(ms: number, now: number): string {
+  const minutes = Math.round(Math.abs(ms - now) / 60_000);
+  const span =
+    minutes < 1 ? 'less than a minute'
+    : minutes < 60 ? `about ${plural(minutes, 'minute')}`
+    : minutes < 36 * 60 ? `about ${plural(Math.round(minutes / 60), 'hour')}`
+    : `about ${plural(Math.round(minutes / 1440), 'day')}`;
+  return ms >= now ? `in ${span}` : `${span} ago`;
+}
+
+/** For an expected end: "in about 25 minutes", and once it is due, "any moment now", never "ago". */
 export function relativeText(ms: number, now: number): string {
-  const minutes = Math.round((ms - now) / 60_000);
-  if (ms <= now) return 'any moment now';
-  if (minutes < 1) return 'in less than a minute';
-  if (minutes < 60) return `in about ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 36) return `in about ${hours} hour${hours === 1 ? '' : 's'}`;
-  return `in about ${Math.round(hours / 24)} days`;
+  return ms <= now ? 'any moment now' : fromNow(ms, now);
 }

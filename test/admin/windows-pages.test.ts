@@ -186,7 +186,11 @@ describe('scheduling from the pages', () => {
     await customerGets(gw, 200);
     const status = await request(`${gw.url}/status`);
     assert.match(status.body, /Done: all good\./);
-    assert.equal((await auditRows(db, 'update.post')).length >= 2, true);
+    const posts = (await auditRows(db, 'update.post')).filter((row) => String(row.after?.window_id) === id);
+    assert.deepEqual(posts.map((row) => [row.actor, row.after!.body]), [['user:sre@example.com', 'Copying the last tables.'], ['user:sre@example.com', 'Done: all good.']]);
+    assert.equal((await auditRows(db, 'window.end')).filter((row) => row.object_id === id).length, 1, 'ending the window is recorded as its own action');
+    const dashboard = await sre.get(ADMIN);
+    assert.match(dashboard.body, new RegExp(`Done: all good\\.</p>\\s*<p class="muted"><a href="${ADMIN}/windows/${id}">Migration</a>`), 'the dashboard names the window of the update');
   });
 });
 

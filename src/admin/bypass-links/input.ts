@@ -2,8 +2,7 @@
 // is for, how long it works (1h by default, at most 30d), and the paths it opens (none: all).
 
 import { z } from 'zod';
-import { ValidationError } from '../../errors.js';
-import { MAX_BYPASS_LINK_MS, MAX_NOTE_LENGTH, parseDuration, parsePathList } from '../../maintenance/input.js';
+import { MAX_BYPASS_LINK_MS, MAX_NOTE_LENGTH, parseDuration, parseLine, parsePathList } from '../../maintenance/input.js';
 import type { NewBypassLink } from '../../maintenance/bypass-links.js';
 import { blank, checked, list } from '../validation.js';
 
@@ -13,13 +12,9 @@ export const SELF_BYPASS_MS = 8 * 3600_000;
 /** Offered on the form; any duration up to 30d is accepted. */
 export const SUGGESTED_DURATIONS = ['1h', '4h', '1d', '7d', '30d'];
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function parseNote(raw: string, field: string): string {
-  const note = raw.trim();
-  if (CONTROL.test(note)) throw new ValidationError(`${field} must be one line of text`, field);
-  if ([...note].length > MAX_NOTE_LENGTH) throw new ValidationError(`${field} is ${[...note].length} characters long: at most ${MAX_NOTE_LENGTH}`, field);
-  return note;
+  return parseLine(raw, field, MAX_NOTE_LENGTH);
 }
 
 export const createLinkSchema = z

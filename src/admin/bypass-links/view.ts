@@ -2,7 +2,7 @@
 
 import { bypassLinkState, type BypassLinkRecord, type BypassLinkState } from '../../maintenance/bypass-links.js';
 import { formatTime } from '../time-zone.js';
-import { relative } from '../windows/view.js';
+import { fromNow } from '../../status/time-text.js';
 
 const STATES: Record<BypassLinkState, { label: string; badge: string }> = {
   active: { label: 'Active', badge: 'badge--ok' },
@@ -42,7 +42,7 @@ export function linkView(link: BypassLinkRecord, zone: string, now: number): Lin
     stateLabel: STATES[state].label,
     badge: STATES[state].badge,
     expiresText: formatTime(link.expiresAt, zone),
-    expiresRelative: relative(link.expiresAt, now),
+    expiresRelative: fromNow(link.expiresAt, now),
     revokedText: link.revokedAt === null ? null : formatTime(link.revokedAt, zone),
     createdBy: link.createdBy,
     createdText: formatTime(link.createdAt, zone),

@@ -2,11 +2,10 @@
 // and a pipeline get the same rules and messages. Field names are the API's (snake_case).
 
 import { z } from 'zod';
-import { ValidationError } from '../../errors.js';
 import type { Direction } from '../../maintenance/component-order.js';
 import type { ComponentChanges, NewComponent } from '../../maintenance/components.js';
 import type { GroupChanges } from '../../maintenance/component-groups.js';
-import { parseMessage } from '../../maintenance/input.js';
+import { parseLine, parseMessage } from '../../maintenance/input.js';
 import { COMPONENT_STATUSES } from '../../snapshot/types.js';
 import { checked } from '../validation.js';
 
@@ -15,16 +14,10 @@ export const MAX_NAME_LENGTH = 200;
 export const MAX_DESCRIPTION_LENGTH = 2000;
 // A position past the end means "last"; beyond this it is more likely a mistake than a plan.
 const MAX_POSITION = 10_000;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** A component's or group's name: one line, 1 to 200 characters as PostgreSQL counts them. */
 export function parseName(raw: string, field: string): string {
-  const name = raw.trim();
-  if (!name) throw new ValidationError(`${field} is empty: give a short name such as "API" or "Checkout"`, field);
-  if (CONTROL.test(name)) throw new ValidationError(`${field} must be one line of text`, field);
-  const length = [...name].length;
-  if (length > MAX_NAME_LENGTH) throw new ValidationError(`${field} is ${length} characters long: at most ${MAX_NAME_LENGTH}`, field);
-  return name;
+  return parseLine(raw, field, MAX_NAME_LENGTH, 'give a short name such as "API" or "Checkout"');
 }
 
 // Only a bound on the work: the body limit (64 KB) comes first, and the parsers give the real limits.

@@ -3,17 +3,17 @@
 
 import type express from 'express';
 import { INCIDENT_STATUS_LABELS } from '../../maintenance/incident-status.js';
-import { incidentTitles } from '../../maintenance/incidents.js';
 import { latestUpdates } from '../../maintenance/updates.js';
-import { listWindows, windowState, windowTitles } from '../../maintenance/windows.js';
+import { listWindows, windowState } from '../../maintenance/windows.js';
 import type { UpstreamProbe } from '../../ops/upstream-probe.js';
 import type { AdminDeps } from '../deps.js';
 import { requireRole } from '../guards.js';
 import { formatTime } from '../time-zone.js';
 import { pageZone } from '../form.js';
 import { DEFAULT_TITLE } from '../windows/input.js';
-import { relative, windowView } from '../windows/view.js';
+import { windowView } from '../windows/view.js';
 import { stateLine } from './state-line.js';
+import { fromNow } from '../../status/time-text.js';
 
 const LATEST_UPDATES = 8;
 const UPCOMING = 5;
@@ -32,10 +32,6 @@ export function addDashboardPage(pages: express.Router, { pool, store, now }: Ad
     const components = store.current().components;
     const inForce = windows.filter((w) => windowState(w, at) === 'in_force');
     const upcoming = windows.filter((w) => windowState(w, at) === 'upcoming');
-    const [titles, incidents] = await Promise.all([
-      windowTitles(pool, updates.flatMap((u) => (u.windowId ? [u.windowId] : []))),
-      incidentTitles(pool, updates.flatMap((u) => (u.incidentId ? [u.incidentId] : []))),
-    ]);
     res.render('admin/dashboard', {
       title: 'Dashboard',
       nav: '/',
@@ -48,12 +44,11 @@ export function addDashboardPage(pages: express.Router, { pool, store, now }: Ad
       updates: updates.map((u) => ({
         body: u.body,
         windowId: u.windowId,
-        windowTitle: u.windowId ? (titles.get(u.windowId) ?? `#${u.windowId}`) : null,
         incidentId: u.incidentId,
-        incidentTitle: u.incidentId ? (incidents.get(u.incidentId) ?? `#${u.incidentId}`) : null,
+        subjectTitle: u.subjectTitle,
         statusLabel: u.status ? INCIDENT_STATUS_LABELS[u.status] : null,
         createdText: formatTime(u.createdAt, zone),
-        createdRelative: relative(u.createdAt, at),
+        createdRelative: fromNow(u.createdAt, at),
         createdBy: u.createdBy,
       })),
       quick: { title: DEFAULT_TITLE, duration: QUICK_DURATION },

@@ -14,9 +14,10 @@ import { actorOf, confirmed, formError, formFields, formLocals, isFormError, pag
 import { overlapFlash } from '../windows/form.js';
 import { DEFAULT_TITLE, startSchema } from '../windows/input.js';
 import type { WindowOperations } from '../windows/operations.js';
-import { KIND_LABELS, MODE_LABELS, RESPONSE_LABELS, relative, scopeText } from '../windows/view.js';
+import { KIND_LABELS, MODE_LABELS, RESPONSE_LABELS, scopeText } from '../windows/view.js';
 import { formatDuration } from '../../maintenance/input.js';
 import { QUICK_DURATION } from './page.js';
+import { fromNow } from '../../status/time-text.js';
 
 function hiddenFields(values: FormValues): [string, string][] {
   return Object.entries(values).flatMap(([name, value]) => (Array.isArray(value) ? value.map((v): [string, string] => [name, v]) : value === undefined ? [] : [[name, value]]));
@@ -39,7 +40,7 @@ export function addStartPages(pages: express.Router, deps: AdminDeps, ops: Windo
     if (input.end === null) return 'No end: it lasts until someone ends it.';
     const at = 'afterMs' in input.end ? now() + input.end.afterMs : input.end.at.getTime();
     const after = 'afterMs' in input.end ? `after ${formatDuration(input.end.afterMs)}, ` : '';
-    return `${after}at about ${formatTime(at, zone)} (${relative(at, now())}).`;
+    return `${after}at about ${formatTime(at, zone)} (${fromNow(at, now())}).`;
   }
 
   pages.get('/maintenance/start', requireRole('viewer'), function startForm(_req, res) {

@@ -3,7 +3,8 @@
 
 import type { WindowRecord } from '../../maintenance/windows.js';
 import { formatTime } from '../time-zone.js';
-import { heldUntil, relative, scopeText } from '../windows/view.js';
+import { heldUntil, scopeText } from '../windows/view.js';
+import { fromNow } from '../../status/time-text.js';
 
 export interface StateLine {
   kind: 'forwarding' | 'holding';
@@ -28,6 +29,6 @@ export function stateLine(inForce: readonly WindowRecord[], zone: string, now: n
       ? `by “${inForce[0]!.title}”${some ? ` (${inForce[0]!.mode === 'read_only' ? 'read-only, ' : ''}${scopeText(inForce[0]!)})` : ''}`
       : `by ${inForce.length} windows: ${inForce.map((w) => `“${w.title}”`).join(', ')}`;
   const end = heldUntil(inForce);
-  const until = end === null ? 'until someone ends it' : `until ${formatTime(end, zone)} (${relative(end, now)})`;
+  const until = end === null ? 'until someone ends it' : `until ${formatTime(end, zone)} (${fromNow(end, now)})`;
   return { kind: 'holding', headline, detail: `${by} ${until}.` };
 }

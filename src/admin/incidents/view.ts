@@ -6,7 +6,7 @@ import type { IncidentRecord } from '../../maintenance/incidents.js';
 import type { UpdateRecord } from '../../maintenance/updates.js';
 import type { Component } from '../../snapshot/types.js';
 import { formatTime } from '../time-zone.js';
-import { relative } from '../windows/view.js';
+import { fromNow } from '../../status/time-text.js';
 
 export const STATUS_BADGES: Record<IncidentStatus, string> = {
   investigating: 'badge--warn',
@@ -71,10 +71,10 @@ export function incidentView(incident: IncidentRecord, zone: string, now: number
     componentNames: incident.componentIds.map((id) => names.get(id) ?? `#${id}`),
     open: incident.resolvedAt === null,
     createdText: formatTime(incident.createdAt, zone),
-    createdRelative: relative(incident.createdAt, now),
+    createdRelative: fromNow(incident.createdAt, now),
     createdBy: incident.createdBy,
     updatedText: formatTime(incident.updatedAt, zone),
-    updatedRelative: relative(incident.updatedAt, now),
+    updatedRelative: fromNow(incident.updatedAt, now),
     resolvedText: incident.resolvedAt === null ? null : formatTime(incident.resolvedAt, zone),
   };
 }

@@ -3,7 +3,9 @@
 
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
-import { parseMessage } from '../../maintenance/input.js';
+import { EMAIL_ADDRESS } from '../../config/parse.js';
+import { parseLine, parseMessage, quoted } from '../../maintenance/input.js';
+import { safeImageUrl } from '../../status/site.js';
 import type { SettingsChanges } from '../../maintenance/settings.js';
 import { checked } from '../validation.js';
 
@@ -12,49 +14,28 @@ const MAX_SITE_NAME = 100;
 const MAX_EMAIL = 254;
 const MAX_URL = 2000;
 const MAX_FOOTER = 1000;
-const CONTROL = /[\u0000-\u001f\u007f]/;
-// The shape SUPPORT_EMAIL is held to (src/config/parse.ts), so both sources agree.
-const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 const COLOR = /^#[0-9a-f]{6}$/i;
 
-function quoted(raw: string): string {
-  return JSON.stringify(raw.length > 60 ? `${raw.slice(0, 57)}...` : raw);
-}
-
-function characters(text: string): number {
-  return [...text].length;
-}
-
 function parseSiteName(raw: string, field: string): string {
-  if (CONTROL.test(raw)) throw new ValidationError(`${field} must be one line of text`, field);
-  if (characters(raw) > MAX_SITE_NAME) throw new ValidationError(`${field} is ${characters(raw)} characters long: at most ${MAX_SITE_NAME}`, field);
-  return raw;
+  return parseLine(raw, field, MAX_SITE_NAME);
 }
 
 function parseEmail(raw: string, field: string): string {
-  if (raw.length > MAX_EMAIL || !EMAIL.test(raw)) {
+  if (raw.length > MAX_EMAIL || !EMAIL_ADDRESS.test(raw)) {
     throw new ValidationError(`${field} ${quoted(raw)} is not an email address such as support@example.com`, field);
   }
   return raw;
 }
 
-/** An absolute http(s) URL, or a path on this site; never javascript:, data: or a protocol-relative //host. */
+/**
+ * A logo the status page will show (safeImageUrl there decides: an http(s) URL or a path on this
+ * site), written out in full: no spaces or backslashes, and no "https:host" shorthand.
+ */
 function parseLogoUrl(raw: string, field: string): string {
-  const problem = `${field} ${quoted(raw)} is not a logo address: give an https:// or http:// URL, or a path on this site starting with /`;
   if (raw.length > MAX_URL) throw new ValidationError(`${field} is ${raw.length} characters long: at most ${MAX_URL}`, field);
-  if (/[\s\u0000-\u001f\u007f\\]/.test(raw)) throw new ValidationError(problem, field);
-  if (raw.startsWith('/')) {
-    if (raw.startsWith('//')) throw new ValidationError(problem, field);
-    return raw;
-  }
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname || !/^https?:\/\//i.test(raw)) {
-    throw new ValidationError(problem, field);
+  const written = raw.startsWith('/') || /^https?:\/\/[^/]/i.test(raw);
+  if (/[\s\\]/.test(raw) || !written || safeImageUrl(raw) === null) {
+    throw new ValidationError(`${field} ${quoted(raw)} is not a logo address: give an https:// or http:// URL, or a path on this site starting with /`, field);
   }
   return raw;
 }

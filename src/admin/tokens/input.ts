@@ -3,13 +3,11 @@
 
 import { z } from 'zod';
 import { ROLES } from '../../accounts/roles.js';
-import { ValidationError } from '../../errors.js';
-import { parseDuration } from '../../maintenance/input.js';
+import { parseDuration, parseLine } from '../../maintenance/input.js';
 import { checked } from '../validation.js';
 
 // The CHECK constraint on api_tokens.name, checked first for a better message.
 const MAX_NAME_LENGTH = 100;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 // A secret that lives for years is one nobody remembers to rotate; "none" is there for those who must.
 export const MAX_TOKEN_LIFETIME_MS = 365 * 24 * 3600_000;
 const NO_EXPIRY = new Set(['', 'none', 'never']);
@@ -24,11 +22,7 @@ export const EXPIRY_CHOICES = [
 ] as const;
 
 export function parseTokenName(raw: string, field: string): string {
-  const name = raw.trim();
-  if (!name) throw new ValidationError(`${field} is empty: name the token after who uses it, e.g. "deploy pipeline"`, field);
-  if (CONTROL.test(name)) throw new ValidationError(`${field} must be one line of text`, field);
-  if ([...name].length > MAX_NAME_LENGTH) throw new ValidationError(`${field} is ${[...name].length} characters long: at most ${MAX_NAME_LENGTH}`, field);
-  return name;
+  return parseLine(raw, field, MAX_NAME_LENGTH, 'name the token after who uses it, e.g. "deploy pipeline"');
 }
 
 /** Milliseconds until the token expires, or null for never. */

@@ -4,8 +4,8 @@
 import type { ApiToken } from '../../accounts/api-tokens.js';
 import type { Role } from '../../accounts/roles.js';
 import { formatTime } from '../time-zone.js';
-import { relative } from '../windows/view.js';
 import { tokenState, type TokenState } from './json.js';
+import { fromNow } from '../../status/time-text.js';
 
 export const STATE_LABELS: Record<TokenState, { label: string; badge: string }> = {
   active: { label: 'Active', badge: 'badge--ok' },
@@ -41,9 +41,9 @@ export function tokenView(token: ApiToken, zone: string, now: number): TokenView
     stateLabel: STATE_LABELS[state].label,
     badge: STATE_LABELS[state].badge,
     expiresText: token.expiresAt === null ? 'never' : formatTime(token.expiresAt, zone),
-    expiresRelative: token.expiresAt === null ? null : relative(token.expiresAt, now),
+    expiresRelative: token.expiresAt === null ? null : fromNow(token.expiresAt, now),
     lastUsedText: token.lastUsedAt === null ? 'never used' : formatTime(token.lastUsedAt, zone),
-    lastUsedRelative: token.lastUsedAt === null ? null : relative(token.lastUsedAt, now),
+    lastUsedRelative: token.lastUsedAt === null ? null : fromNow(token.lastUsedAt, now),
     revokedText: token.revokedAt === null ? null : formatTime(token.revokedAt, zone),
     createdBy: token.createdBy,
     createdText: formatTime(token.createdAt, zone),

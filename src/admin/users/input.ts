@@ -5,20 +5,16 @@ import { z } from 'zod';
 import { checkNewPassword } from '../../accounts/passwords.js';
 import { ROLES } from '../../accounts/roles.js';
 import { parseEmail } from '../../accounts/users.js';
-import { ValidationError } from '../../errors.js';
+import { parseLine } from '../../maintenance/input.js';
 import { parseTimeZone } from '../time-zone.js';
 import { checked } from '../validation.js';
 
 // The CHECK constraint on users.name, checked first for a better message.
 const MAX_NAME_LENGTH = 200;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** A person's display name: one line, possibly empty. */
 export function parseName(raw: string, field: string): string {
-  const name = raw.trim();
-  if (CONTROL.test(name)) throw new ValidationError(`${field} must be one line of text`, field);
-  if ([...name].length > MAX_NAME_LENGTH) throw new ValidationError(`${field} is ${[...name].length} characters long: at most ${MAX_NAME_LENGTH}`, field);
-  return name;
+  return parseLine(raw, field, MAX_NAME_LENGTH);
 }
 
 const name = z.string().max(MAX_NAME_LENGTH * 4).transform(checked(parseName, 'name'));

@@ -9,12 +9,12 @@ import { requireRole } from '../guards.js';
 import { actorOf, formError, formFields, formLocals, isFormError, pageZone, type FormValues } from '../form.js';
 import { formatTime } from '../time-zone.js';
 import { parseInput } from '../validation.js';
-import { relative } from '../windows/view.js';
 import { addUserActionPages } from './action-pages.js';
 import { inviteSchema } from './input.js';
 import { inviteUrl, userId } from './json.js';
 import type { InviteResult, UserOperations } from './operations.js';
 import { ROLE_CHOICES, userView } from './view.js';
+import { fromNow } from '../../status/time-text.js';
 
 type FormErrorLocals = { message: string; field?: string } | undefined;
 
@@ -56,7 +56,7 @@ export function createUserPages(deps: AdminDeps, ops: UserOperations): express.R
         nav: '/users',
         person: userView(user, zone, now(), expiresAt),
         expiresText: formatTime(expiresAt, zone),
-        expiresRelative: relative(expiresAt, now()),
+        expiresRelative: fromNow(expiresAt, now()),
         fresh,
         link: inviteUrl(req, config, token),
       });

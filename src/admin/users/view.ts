@@ -5,8 +5,8 @@ import { hasRole, ROLE_DESCRIPTIONS, ROLES, type Role } from '../../accounts/rol
 import type { SessionSummary } from '../../accounts/sessions.js';
 import type { User } from '../../accounts/users.js';
 import { formatTime } from '../time-zone.js';
-import { relative } from '../windows/view.js';
 import { userState, type UserState } from './json.js';
+import { fromNow } from '../../status/time-text.js';
 
 export const STATE_LABELS: Record<UserState, { label: string; badge: string }> = {
   active: { label: 'Active', badge: 'badge--ok' },
@@ -54,7 +54,7 @@ export function userView(user: User, zone: string, now: number, inviteExpiresAt?
     inviteText:
       state !== 'invite_pending' ? null
       : expired ? 'the invite link has expired: make a new one'
-      : `the invite link works until ${formatTime(inviteExpiresAt!, zone)} (${relative(inviteExpiresAt!, now)})`,
+      : `the invite link works until ${formatTime(inviteExpiresAt!, zone)} (${fromNow(inviteExpiresAt!, now)})`,
     inviteExpired: state === 'invite_pending' && expired,
   };
 }
@@ -81,7 +81,7 @@ export function sessionView(session: SessionSummary, currentIdHash: string, zone
     idHash: session.idHash,
     current: session.idHash === currentIdHash,
     createdText: formatTime(session.createdAt, zone),
-    lastSeenText: relative(session.lastSeenAt, now),
+    lastSeenText: fromNow(session.lastSeenAt, now),
     expiresText: formatTime(session.expiresAt, zone),
     address: session.address || 'unknown address',
     browser: browserOf(session.userAgent),

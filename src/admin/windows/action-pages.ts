@@ -13,7 +13,8 @@ import { backPath, overlapFlash } from './form.js';
 import { extendSchema, postUpdateSchema, updateSchema } from './input.js';
 import { windowId } from './json.js';
 import type { WindowOperations } from './operations.js';
-import { relative, windowView } from './view.js';
+import { windowView } from './view.js';
+import { fromNow } from '../../status/time-text.js';
 
 /** Adds the routes to pages itself (not a nested router), so every route can be listed from it. */
 export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops: WindowOperations): void {
@@ -88,7 +89,7 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
       res,
       config.adminPath,
       backPath(req, id),
-      { kind: 'notice', text: `“${window.title}” now ends ${formatTime(end, zone)} (${relative(end, now())}).` },
+      { kind: 'notice', text: `“${window.title}” now ends ${formatTime(end, zone)} (${fromNow(end, now())}).` },
       ...overlapFlash(overlaps, zone),
     );
   });

@@ -4,6 +4,7 @@
 import { formatDuration } from '../../maintenance/input.js';
 import { windowState, type WindowRecord, type WindowState } from '../../maintenance/windows.js';
 import { effectiveEnd, type Component } from '../../snapshot/types.js';
+import { fromNow } from '../../status/time-text.js';
 import { formatTime, toLocalInput } from '../time-zone.js';
 
 export const STATE_LABELS: Record<WindowState, { label: string; badge: string }> = {
@@ -22,21 +23,6 @@ export const RESPONSE_LABELS = {
   render: 'Show the status page at the URL asked for (503)',
   redirect: 'Redirect browsers to the status page (307)',
 } as const;
-
-function plural(count: number, unit: string): string {
-  return `${count} ${unit}${count === 1 ? '' : 's'}`;
-}
-
-/** "in about 25 minutes" or "about 3 hours ago". */
-export function relative(ms: number, now: number): string {
-  const minutes = Math.round(Math.abs(ms - now) / 60_000);
-  const span =
-    minutes < 1 ? 'less than a minute'
-    : minutes < 60 ? `about ${plural(minutes, 'minute')}`
-    : minutes < 36 * 60 ? `about ${plural(Math.round(minutes / 60), 'hour')}`
-    : `about ${plural(Math.round(minutes / 1440), 'day')}`;
-  return ms >= now ? `in ${span}` : `${span} ago`;
-}
 
 /** "all paths and hosts", "paths /api, /checkout on shop.example.com". */
 export function scopeText(window: Pick<WindowRecord, 'pathPrefixes' | 'hosts'>): string {
@@ -103,10 +89,10 @@ export function windowView(window: WindowRecord, zone: string, now: number, comp
     stateLabel: STATE_LABELS[state].label,
     badge: STATE_LABELS[state].badge,
     startsText: formatTime(window.startsAt, zone),
-    startsRelative: relative(window.startsAt, now),
+    startsRelative: fromNow(window.startsAt, now),
     end,
     endText: end === null ? 'no end set: until someone ends it' : formatTime(end, zone),
-    endRelative: end === null ? null : relative(end, now),
+    endRelative: end === null ? null : fromNow(end, now),
     plannedEndText: window.endedAt !== null && window.endsAt !== null && window.endsAt !== end ? formatTime(window.endsAt, zone) : null,
     durationText: duration === null ? null : formatDuration(duration),
     startsInput: toLocalInput(window.startsAt, zone),
