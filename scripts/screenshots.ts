@@ -40,8 +40,10 @@ interface Shot {
 }
 
 function fixtures(now: number): { snapshot: Snapshot; upgrade: MaintenanceWindow; openEnded: MaintenanceWindow } {
-  const base: Pick<MaintenanceWindow, 'endedAt' | 'mode' | 'response' | 'pathPrefixes' | 'hosts'> = {
+  const base: Pick<MaintenanceWindow, 'endedAt' | 'mode' | 'response' | 'pathPrefixes' | 'hosts' | 'lifecycle' | 'verifyUpstream'> = {
     endedAt: null,
+    lifecycle: 'scheduled',
+    verifyUpstream: false,
     mode: 'block',
     response: 'render',
     pathPrefixes: [],

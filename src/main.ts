@@ -10,6 +10,7 @@ import { DatabaseError, GatewayError } from './errors.js';
 import { ensureFirstAdmin } from './accounts/first-admin.js';
 import { createPool } from './db/pool.js';
 import { createGateway } from './gateway.js';
+import { createAutomation } from './jobs/automation.js';
 import { createLogger, type Logger } from './log.js';
 import { createSnapshotStore } from './snapshot/store.js';
 
@@ -23,9 +24,11 @@ async function serve(config: Readonly<Config>, databaseUrl: string, log: Logger)
   const pool = createPool({ url: databaseUrl, log: log.child({ module: 'db' }), max: 5, applicationName: 'intermission-admin' });
   const gateway = createGateway({ config, upstream, store, pool, log });
   const address = await gateway.listen(config.port, config.host);
+  const automation = createAutomation({ config, upstream, pool, log });
   if (cluster.isWorker) process.send?.({ type: WORKER_READY, port: address.port });
   else log.info({ port: address.port, upstream: upstream.origin, statusPath: config.statusPath }, 'gateway listening');
   return async function stopServing() {
+    await automation.stop();
     await gateway.shutdown();
     await pool.end();
     await store.close();

@@ -33,6 +33,8 @@ function windowOf(json: WindowJson): MaintenanceWindow {
     pathPrefixes: json.paths,
     hosts: json.hosts,
     componentIds: json.component_ids,
+    lifecycle: json.lifecycle,
+    verifyUpstream: json.verify_upstream,
   };
 }
 

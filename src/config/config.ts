@@ -42,6 +42,37 @@ export interface Config {
   adminPassword: string | undefined;
   sessionIdleTimeoutMs: number;
   sessionMaxAgeMs: number;
+  /** Runs the scheduled jobs in this process; they are coordinated, so on everywhere is safe. */
+  jobs: boolean;
+  healthcheck: HealthcheckConfig;
+  /** How long a window that verifies the upstream may stay in verifying after its end. */
+  verifyTimeoutMs: number;
+  /** How far ahead recurring series are expanded into windows. */
+  seriesHorizonDays: number;
+  webhooks: WebhookConfig;
+  /** smtp:// or smtps:// URL for e-mail reminders; undefined: no e-mail. */
+  smtpUrl: URL | undefined;
+  smtpFrom: string;
+}
+
+export interface HealthcheckConfig {
+  /** The path the active check asks for; any answer below 500 within the timeout passes. */
+  path: string;
+  /** Seconds between active checks; 0 turns detection of unplanned downtime off. */
+  intervalSeconds: number;
+  timeoutMs: number;
+  /** Consecutive failed checks that judge the upstream down, and passed ones that judge it back. */
+  downAfter: number;
+  upAfter: number;
+  /** Consecutive failed forwarded requests (no answer, or 5xx) that judge it down; 0: only active checks. */
+  requestFailures: number;
+}
+
+export interface WebhookConfig {
+  timeoutMs: number;
+  maxAttempts: number;
+  /** The first retry waits this long; each next one twice as long, up to an hour. */
+  retryBaseMs: number;
 }
 
 const SECOND = 1000;
@@ -76,6 +107,32 @@ function firstAdmin(env: read.Env): { email: string | undefined; password: strin
   return { email, password };
 }
 
+// node-cron runs a job on second marks, so an interval must divide a minute evenly (or be whole minutes).
+const HEALTHCHECK_INTERVALS = [0, 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60];
+
+function healthcheck(env: read.Env): HealthcheckConfig {
+  const path = read.text(env, 'HEALTHCHECK_PATH') ?? '/';
+  if (!path.startsWith('/')) read.invalidSetting('HEALTHCHECK_PATH', path, 'a path that starts with /, such as /healthz');
+  const intervalSeconds = read.integer(env, 'HEALTHCHECK_INTERVAL_S', 10, 0, 60);
+  if (!HEALTHCHECK_INTERVALS.includes(intervalSeconds)) {
+    read.invalidSetting('HEALTHCHECK_INTERVAL_S', String(intervalSeconds), `one of ${HEALTHCHECK_INTERVALS.join(', ')} (seconds that divide a minute; 0 turns checks off)`);
+  }
+  return {
+    path,
+    intervalSeconds,
+    timeoutMs: read.integer(env, 'HEALTHCHECK_TIMEOUT_MS', 2 * SECOND, 100, 60 * SECOND),
+    downAfter: read.integer(env, 'HEALTHCHECK_DOWN_AFTER', 3, 1, 100),
+    upAfter: read.integer(env, 'HEALTHCHECK_UP_AFTER', 2, 1, 100),
+    requestFailures: read.integer(env, 'HEALTHCHECK_REQUEST_FAILURES', 10, 0, 10000),
+  };
+}
+
+function smtp(env: read.Env): { url: URL | undefined; from: string } {
+  const url = read.smtpUrl(env, 'SMTP_URL');
+  const from = read.text(env, 'SMTP_FROM') ?? 'Intermission <intermission@localhost>';
+  return { url, from };
+}
+
 function checkReservedPaths(statusPath: string, adminPath: string): void {
   const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
   if (overlaps(statusPath, adminPath)) {
@@ -93,6 +150,7 @@ export function loadConfig(env: read.Env = process.env): Readonly<Config> {
   const proxies = trustedProxies(env);
   const allowedPaths = read.list(env, 'ALLOWED_PATHS');
   const admin = firstAdmin(env);
+  const mail = smtp(env);
   for (const prefix of allowedPaths) {
     if (!prefix.startsWith('/')) read.invalidSetting('ALLOWED_PATHS', prefix, 'a comma-separated list of paths that start with /');
   }
@@ -122,6 +180,17 @@ export function loadConfig(env: read.Env = process.env): Readonly<Config> {
     adminPassword: admin.password,
     sessionIdleTimeoutMs: read.integer(env, 'SESSION_IDLE_TIMEOUT_MS', 8 * HOUR, 60 * SECOND, 30 * DAY),
     sessionMaxAgeMs: read.integer(env, 'SESSION_MAX_AGE_MS', 7 * DAY, 60 * SECOND, 365 * DAY),
+    jobs: read.boolean(env, 'JOBS', true),
+    healthcheck: Object.freeze(healthcheck(env)),
+    verifyTimeoutMs: read.integer(env, 'VERIFY_TIMEOUT_MS', 15 * 60 * SECOND, SECOND, DAY),
+    seriesHorizonDays: read.integer(env, 'SERIES_HORIZON_DAYS', 14, 1, 366),
+    webhooks: Object.freeze({
+      timeoutMs: read.integer(env, 'WEBHOOK_TIMEOUT_MS', 10 * SECOND, 100, 60 * SECOND),
+      maxAttempts: read.integer(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1, 50),
+      retryBaseMs: read.integer(env, 'WEBHOOK_RETRY_BASE_MS', 30 * SECOND, 10, HOUR),
+    }),
+    smtpUrl: mail.url,
+    smtpFrom: mail.from,
   });
 }
 

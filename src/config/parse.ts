@@ -52,6 +52,11 @@ export function httpUrl(env: Env, name: string): URL | undefined {
   return url(env, name, ['http:', 'https:'], 'http://app:3000');
 }
 
+/** For nodemailer; never repeats the password in a message. */
+export function smtpUrl(env: Env, name: string): URL | undefined {
+  return url(env, name, ['smtp:', 'smtps:'], 'smtp://user:password@mail.example.com:587', redactUrl);
+}
+
 /** The raw value, since pg parses it; never repeats the password in a message. */
 export function postgresUrl(env: Env, name: string): string | undefined {
   return url(env, name, ['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/database', redactUrl) && text(env, name);

@@ -69,10 +69,12 @@ export interface WindowRow {
   path_prefixes: string[];
   hosts: string[];
   component_ids: string[];
+  lifecycle: MaintenanceWindow['lifecycle'];
+  verify_upstream: boolean;
 }
 
 /** The columns toWindow reads, for every query that returns windows. */
-export const WINDOW_COLUMNS = `id::text, title, message, starts_at, ends_at, ended_at, mode, response, path_prefixes, hosts,
+export const WINDOW_COLUMNS = `id::text, title, message, starts_at, ends_at, ended_at, mode, response, path_prefixes, hosts, lifecycle, verify_upstream,
   ARRAY(SELECT wc.component_id::text FROM window_components wc WHERE wc.window_id = windows.id ORDER BY wc.component_id) AS component_ids`;
 
 export interface WindowRecordRow extends WindowRow {
@@ -107,6 +109,8 @@ export function toWindow(row: WindowRow): MaintenanceWindow {
     // Lower-case whatever wrote the row (plain SQL too): hosts are compared with the request's lower-cased Host.
     hosts: row.hosts.map((host) => host.toLowerCase()),
     componentIds: row.component_ids,
+    lifecycle: row.lifecycle,
+    verifyUpstream: row.verify_upstream,
   };
 }
 

@@ -3,7 +3,7 @@
 
 import type pg from 'pg';
 import { latestUpdates } from '../maintenance/updates.js';
-import { toWindow, WINDOW_COLUMNS, type WindowRow } from '../maintenance/windows.js';
+import { NOT_CANCELLED_SQL, toWindow, WINDOW_COLUMNS, type WindowRow } from '../maintenance/windows.js';
 import type { IncidentImpact, IncidentStatus } from '../maintenance/incident-status.js';
 import {
   NO_SETTINGS,
@@ -15,6 +15,8 @@ import {
   type SiteSettings,
   type Snapshot,
   type Update,
+  type UpstreamHealth,
+  UPSTREAM_UP,
 } from './types.js';
 
 const RECENT_UPDATES = 20;
@@ -23,11 +25,15 @@ const UPDATES_PER_INCIDENT = 25;
 // Open incidents sort first, so only old resolved ones are dropped when there are more.
 const MAX_INCIDENTS = 50;
 
-// Windows not over yet: in force now, or still to come.
+// Windows not over yet: in force now, still to come, or waiting for the upstream to pass a check.
 const WINDOWS_SQL = `
   SELECT ${WINDOW_COLUMNS} FROM windows
   WHERE least(coalesce(ended_at, 'infinity'), coalesce(ends_at, 'infinity')) > now()
+     OR (verify_upstream AND lifecycle <> 'completed' AND ${NOT_CANCELLED_SQL})
   ORDER BY starts_at, id`;
+
+const UPSTREAM_SQL = `
+  SELECT state, since, outage_id::text AS "outageId" FROM upstream_health WHERE id`;
 
 const COMPONENTS_SQL = `
   SELECT id::text, name, description, status, position, group_id::text AS "groupId" FROM components ORDER BY position, name`;
@@ -134,6 +140,7 @@ export async function loadSnapshot(client: pg.ClientBase, version: number, now: 
     const incidentUpdates = await client.query<UpdateRow>(INCIDENT_UPDATES_SQL, [incidents.rows.map((row) => row.id)]);
     const bypass = await client.query<{ secret: string | null; links: [string, string[]][] }>(BYPASS_SQL);
     const settings = await client.query<SiteSettings>(SETTINGS_SQL);
+    const upstream = await client.query<{ state: UpstreamHealth['state']; since: Date; outageId: string | null }>(UPSTREAM_SQL);
     await client.query('COMMIT');
     const updatesOf = byIncident(incidentUpdates.rows);
     return {
@@ -147,6 +154,7 @@ export async function loadSnapshot(client: pg.ClientBase, version: number, now: 
       bypassSecret: bypass.rows[0]?.secret ?? '',
       activeBypassLinks: new Map(bypass.rows[0]?.links ?? []),
       settings: settings.rows[0] ?? NO_SETTINGS,
+      upstream: upstream.rows[0] ? { ...upstream.rows[0], since: upstream.rows[0].since.getTime() } : UPSTREAM_UP,
     };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

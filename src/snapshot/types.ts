@@ -12,6 +12,10 @@ export const COMPONENT_STATUSES = [
 ] as const;
 export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
 
+/** Statuspage's names for where a window is; moved forward by the lifecycle job. */
+export const WINDOW_LIFECYCLES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
+export type WindowLifecycle = (typeof WINDOW_LIFECYCLES)[number];
+
 export interface MaintenanceWindow {
   id: string;
   title: string;
@@ -28,6 +32,9 @@ export interface MaintenanceWindow {
   /** Empty: every host. Lower-case, without port. */
   hosts: string[];
   componentIds: string[];
+  lifecycle: WindowLifecycle;
+  /** Keeps holding traffic after its end until the upstream passes a health check (see the lifecycle job). */
+  verifyUpstream: boolean;
 }
 
 export interface Component {
@@ -86,6 +93,17 @@ export interface SiteSettings {
 
 export const NO_SETTINGS: SiteSettings = Object.freeze({ siteName: null, supportEmail: null, logoUrl: null, brandColor: null, footerText: null });
 
+/** The upstream as the health checks judge it, shared by every gateway through the database. */
+export interface UpstreamHealth {
+  state: 'up' | 'down';
+  /** Since when it is in that state. */
+  since: number;
+  /** The outage in progress, while down. */
+  outageId: string | null;
+}
+
+export const UPSTREAM_UP: UpstreamHealth = Object.freeze({ state: 'up', since: 0, outageId: null });
+
 export interface Snapshot {
   /** Increases with every reload; caches key on it. */
   version: number;
@@ -104,6 +122,7 @@ export interface Snapshot {
   /** Bypass links that are neither revoked nor expired, by id: the path prefixes each lets through (empty: every path). */
   activeBypassLinks: ReadonlyMap<string, readonly string[]>;
   settings: SiteSettings;
+  upstream: UpstreamHealth;
 }
 
 /** The moment a window stops being in force, or null while it has no end. */
@@ -112,9 +131,12 @@ export function effectiveEnd(window: MaintenanceWindow): number | null {
   return window.endsAt;
 }
 
+/** A window that verifies the upstream holds past its end until the lifecycle job completes it. */
 export function isInForce(window: MaintenanceWindow, now: number): boolean {
   const end = effectiveEnd(window);
-  return window.startsAt <= now && (end === null || now < end);
+  if (window.startsAt > now) return false;
+  if (end === null || now < end) return true;
+  return window.verifyUpstream && window.lifecycle !== 'completed' && end > window.startsAt;
 }
 
 export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
@@ -128,4 +150,5 @@ export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
   bypassSecret: '',
   activeBypassLinks: new Map<string, readonly string[]>(),
   settings: NO_SETTINGS,
+  upstream: UPSTREAM_UP,
 });

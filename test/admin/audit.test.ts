@@ -54,7 +54,8 @@ describe('the audit log page', () => {
     const page = await viewer.get(`${ADMIN}/audit`);
     assert.equal(page.status, 200);
     assert.deepEqual(entryIds(page.body), await allIds());
-    const rows = entryRows(page.body);
+    // The newest change a person made; the lifecycle job's rows (actor system) may be newer.
+    const rows = entryRows(page.body).filter((row) => !row.includes('<td>system</td>'));
     assert.match(rows[0]!, /token:deploy[\s\S]*bypass_link\.create[\s\S]*<a href="\/admin\/bypass-links">bypass link [0-9a-f]{8} “QA”<\/a>/);
     const extend = rows.find((row) => row.includes('window.extend'))!;
     assert.match(extend, /token:deploy/);

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createAutomation } from '../../src/jobs/automation.js';
+import type { Scheduler } from '../../src/jobs/scheduler.js';
 import { createLogger } from '../../src/log.js';
 import { createSnapshotStore, type SnapshotStore } from '../../src/snapshot/store.js';
 
@@ -14,6 +16,7 @@ export interface TestGateway {
   store: SnapshotStore;
   pool: Pool;
   gateway: Gateway;
+  automation: Scheduler;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ export async function startGateway(databaseUrl: string, upstreamUrl: string, env
   const pool = createPool({ url: databaseUrl, log, max: 4 });
   const gateway = createGateway({ config, upstream: config.upstreamUrl!, store, pool, log });
   const address: AddressInfo = await gateway.listen(0, '127.0.0.1');
+  const automation = createAutomation({ config, upstream: config.upstreamUrl!, pool, log });
   return {
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,
@@ -40,7 +44,9 @@ export async function startGateway(databaseUrl: string, upstreamUrl: string, env
     store,
     pool,
     gateway,
+    automation,
     async close() {
+      await automation.stop();
       await gateway.shutdown();
       await pool.end();
       await store.close();

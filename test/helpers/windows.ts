@@ -1,6 +1,6 @@
 // Builders for snapshots and windows in unit tests, with a fixed clock.
 
-import { NO_SETTINGS, type MaintenanceWindow, type Snapshot } from '../../src/snapshot/types.js';
+import { NO_SETTINGS, UPSTREAM_UP, type MaintenanceWindow, type Snapshot } from '../../src/snapshot/types.js';
 
 export const NOW = Date.parse('2026-11-22T12:00:00.000Z');
 export const MINUTE = 60_000;
@@ -20,6 +20,8 @@ export function win(overrides: Partial<MaintenanceWindow> = {}): MaintenanceWind
     pathPrefixes: [],
     hosts: [],
     componentIds: [],
+    lifecycle: 'in_progress',
+    verifyUpstream: false,
     ...overrides,
   };
 }
@@ -36,6 +38,7 @@ export function snap(windows: MaintenanceWindow[], overrides: Partial<Snapshot> 
     bypassSecret: 'test-secret',
     activeBypassLinks: new Map(),
     settings: NO_SETTINGS,
+    upstream: UPSTREAM_UP,
     ...overrides,
   };
 }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { UpdateRecord } from '../../maintenance/updates.js';
 import { WINDOW_KINDS, windowState, type WindowRecord } from '../../maintenance/windows.js';
-import { effectiveEnd } from '../../snapshot/types.js';
+import { effectiveEnd, WINDOW_LIFECYCLES } from '../../snapshot/types.js';
 import { NotFoundError } from '../../errors.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -23,6 +23,8 @@ export const windowJsonSchema = z.object({
   ends_at: z.string().nullable().describe('the planned end; null: open-ended'),
   ended_at: z.string().nullable().describe('when it was ended early or cancelled'),
   state: z.enum(['upcoming', 'in_force', 'over', 'cancelled']),
+  lifecycle: z.enum(WINDOW_LIFECYCLES).describe("Statuspage's status of the window, moved forward by the gateway's lifecycle job"),
+  verify_upstream: z.boolean().describe('after its end, traffic stays held until the upstream passes a health check (or VERIFY_TIMEOUT_MS)'),
   created_by: z.string(),
   created_at: z.string(),
 });
@@ -61,6 +63,8 @@ export function windowJson(window: WindowRecord, now: number): z.infer<typeof wi
     ends_at: iso(window.endsAt),
     ended_at: iso(window.endedAt),
     state: windowState(window, now),
+    lifecycle: window.lifecycle,
+    verify_upstream: window.verifyUpstream,
     created_by: window.createdBy,
     created_at: iso(window.createdAt)!,
   };

@@ -1,0 +1,47 @@
+// What runs on its own, on every gateway, each tick once across all of them: the windows'
+// lifecycle, and the housekeeping of old rows. The other jobs (series, reminders, webhooks,
+// health checks) are added here as they come.
+
+import type { Config } from '../config/config.js';
+import type { Pool } from '../db/pool.js';
+import type { Logger } from '../log.js';
+import { advanceLifecycle } from '../maintenance/window-lifecycle.js';
+import { createUpstreamProbe } from '../ops/upstream-probe.js';
+import { pruneOldRows } from './retention.js';
+import { createScheduler, type Job, type Scheduler } from './scheduler.js';
+
+export interface AutomationDeps {
+  config: Readonly<Config>;
+  upstream: URL;
+  pool: Pool;
+  log: Logger;
+}
+
+export const EVERY_SECOND = '* * * * * *';
+
+export function createAutomation({ config, upstream, pool, log }: AutomationDeps): Scheduler {
+  const healthUrl = new URL(config.healthcheck.path, upstream);
+  const probe = createUpstreamProbe({ url: healthUrl, timeoutMs: config.healthcheck.timeoutMs });
+  const jobLog = log.child({ module: 'jobs' });
+
+  const jobs: Job[] = [
+    {
+      name: 'lifecycle',
+      schedule: EVERY_SECOND,
+      async run() {
+        const steps = await advanceLifecycle(pool, { verifyTimeoutMs: config.verifyTimeoutMs, probe });
+        if (steps.started.length + steps.verifying.length + steps.completed.length > 0) jobLog.info({ ...steps }, 'windows moved on');
+      },
+    },
+    {
+      name: 'retention',
+      // Daily, at a quiet minute, so that gateways started together do not all prune at midnight.
+      schedule: '0 17 3 * * *',
+      async run() {
+        const pruned = await pruneOldRows(pool);
+        jobLog.info(pruned, 'old rows pruned');
+      },
+    },
+  ];
+  return createScheduler({ pool, log, jobs: config.jobs ? jobs : [] });
+}
