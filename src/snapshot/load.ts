@@ -7,7 +7,9 @@ import { NOT_CANCELLED_SQL, toWindow, WINDOW_COLUMNS, type WindowRow } from '../
 import type { IncidentImpact, IncidentStatus } from '../maintenance/incident-status.js';
 import {
   NO_SETTINGS,
+  PAST_WINDOW_DAYS,
   RESOLVED_INCIDENT_DAYS,
+  type PastWindow,
   type Component,
   type ComponentGroup,
   type ComponentStatus,
@@ -24,6 +26,7 @@ const RECENT_UPDATES = 20;
 const UPDATES_PER_INCIDENT = 25;
 // Open incidents sort first, so only old resolved ones are dropped when there are more.
 const MAX_INCIDENTS = 50;
+const MAX_PAST_WINDOWS = 20;
 
 // Windows not over yet: in force now, still to come, or waiting for the upstream to pass a check.
 const WINDOWS_SQL = `
@@ -31,6 +34,38 @@ const WINDOWS_SQL = `
   WHERE least(coalesce(ended_at, 'infinity'), coalesce(ends_at, 'infinity')) > now()
      OR (verify_upstream AND lifecycle <> 'completed' AND ${NOT_CANCELLED_SQL})
   ORDER BY starts_at, id`;
+
+// What the status page tells of recent work: the plan against what happened. Held counts arrive
+// from the gateways every few seconds without a notice, so they are as fresh as the last reload.
+const PAST_WINDOWS_SQL = `
+  SELECT w.id::text, w.title, w.kind, w.starts_at, w.planned_ends_at, w.completed_at, coalesce(h.count, 0)::text AS held
+  FROM windows w LEFT JOIN held_requests h ON h.window_id = w.id
+  WHERE w.lifecycle = 'completed' AND w.started_at IS NOT NULL
+    AND w.completed_at > now() - make_interval(days => ${PAST_WINDOW_DAYS})
+  ORDER BY w.completed_at DESC, w.id DESC
+  LIMIT ${MAX_PAST_WINDOWS}`;
+
+interface PastWindowRow {
+  id: string;
+  title: string;
+  kind: PastWindow['kind'];
+  starts_at: Date;
+  planned_ends_at: Date | null;
+  completed_at: Date;
+  held: string;
+}
+
+function toPastWindow(row: PastWindowRow): PastWindow {
+  return {
+    id: row.id,
+    title: row.title,
+    kind: row.kind,
+    startsAt: row.starts_at.getTime(),
+    plannedEndsAt: row.planned_ends_at?.getTime() ?? null,
+    completedAt: row.completed_at.getTime(),
+    heldRequests: Number(row.held),
+  };
+}
 
 const UPSTREAM_SQL = `
   SELECT state, since, outage_id::text AS "outageId" FROM upstream_health WHERE id`;
@@ -140,6 +175,7 @@ export async function loadSnapshot(client: pg.ClientBase, version: number, now: 
     const incidentUpdates = await client.query<UpdateRow>(INCIDENT_UPDATES_SQL, [incidents.rows.map((row) => row.id)]);
     const bypass = await client.query<{ secret: string | null; links: [string, string[]][] }>(BYPASS_SQL);
     const settings = await client.query<SiteSettings>(SETTINGS_SQL);
+    const pastWindows = await client.query<PastWindowRow>(PAST_WINDOWS_SQL);
     const upstream = await client.query<{ state: UpstreamHealth['state']; since: Date; outageId: string | null }>(UPSTREAM_SQL);
     await client.query('COMMIT');
     const updatesOf = byIncident(incidentUpdates.rows);
@@ -154,6 +190,7 @@ export async function loadSnapshot(client: pg.ClientBase, version: number, now: 
       bypassSecret: bypass.rows[0]?.secret ?? '',
       activeBypassLinks: new Map(bypass.rows[0]?.links ?? []),
       settings: settings.rows[0] ?? NO_SETTINGS,
+      pastWindows: pastWindows.rows.map(toPastWindow),
       upstream: upstream.rows[0] ? { ...upstream.rows[0], since: upstream.rows[0].since.getTime() } : UPSTREAM_UP,
     };
   } catch (err) {

@@ -93,6 +93,23 @@ export interface SiteSettings {
 
 export const NO_SETTINGS: SiteSettings = Object.freeze({ siteName: null, supportEmail: null, logoUrl: null, brandColor: null, footerText: null });
 
+/** A window that is over, with what actually happened against what was planned. */
+export interface PastWindow {
+  id: string;
+  title: string;
+  kind: 'maintenance' | 'downtime';
+  /** The planned start and the end first announced (null: announced open-ended). */
+  startsAt: number;
+  plannedEndsAt: number | null;
+  /** When it was completed: its end, or when the upstream passed its check after it. */
+  completedAt: number;
+  /** Requests answered with the status page while it was in force, as counted so far. */
+  heldRequests: number;
+}
+
+/** Completed windows stay on the status page as long as resolved incidents. */
+export const PAST_WINDOW_DAYS = RESOLVED_INCIDENT_DAYS;
+
 /** The upstream as the health checks judge it, shared by every gateway through the database. */
 export interface UpstreamHealth {
   state: 'up' | 'down';
@@ -123,6 +140,8 @@ export interface Snapshot {
   activeBypassLinks: ReadonlyMap<string, readonly string[]>;
   settings: SiteSettings;
   upstream: UpstreamHealth;
+  /** Completed in the last PAST_WINDOW_DAYS, most recent first; cancelled ones left out. */
+  pastWindows: PastWindow[];
 }
 
 /** The moment a window stops being in force, or null while it has no end. */
@@ -151,4 +170,5 @@ export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
   activeBypassLinks: new Map<string, readonly string[]>(),
   settings: NO_SETTINGS,
   upstream: UPSTREAM_UP,
+  pastWindows: [],
 });

@@ -30,3 +30,15 @@ export function fromNow(ms: number, now: number): string {
 export function relativeText(ms: number, now: number): string {
   return ms <= now ? 'any moment now' : fromNow(ms, now);
 }
+
+/** A measured length of time for people: "45 s", "4 min 12 s", "1 h 5 min", "2 days 3 h". */
+export function durationText(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return seconds % 60 === 0 ? `${minutes} min` : `${minutes} min ${seconds % 60} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? plural(days, 'day') : `${plural(days, 'day')} ${hours % 24} h`;
+}

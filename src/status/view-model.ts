@@ -8,9 +8,10 @@ import { IMPACT_STATUS, incidentViews, isOpen, type IncidentView } from './incid
 import { siteView, type SiteDefaults } from './site.js';
 import { relativeText, utcText } from './time-text.js';
 import { timelineViews, type UpdateView } from './timeline.js';
+import { pastWindowView, type PastWindowView } from './past-window-view.js';
 import { heldUntil, NO_END_TEXT, upcomingViews, windowView, type UpcomingView, type WindowView } from './window-view.js';
 
-export type { ComponentGroupView, ComponentView, IncidentView, Severity, UpcomingView, UpdateView, WindowView };
+export type { ComponentGroupView, ComponentView, IncidentView, PastWindowView, Severity, UpcomingView, UpdateView, WindowView };
 export { NO_END_TEXT };
 
 export type PageState =
@@ -50,6 +51,8 @@ export interface StatusView {
   /** The same components as the page lists them: ungrouped first, then each group. */
   componentGroups: ComponentGroupView[];
   upcoming: UpcomingView[];
+  /** Completed in the last few days, most recent first, with how long they took against the plan. */
+  pastWindows: PastWindowView[];
   updates: UpdateView[];
   supportEmail: string | null;
   statusPath: string;
@@ -147,7 +150,7 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
   const openImpacts = snapshot.incidents.filter(isOpen).map((i) => IMPACT_STATUS[i.impact]);
   const overall = overallState(state, components, inForce, openImpacts);
 
-  const endsAtMs = trouble ? null : heldUntil(inForce);
+  const endsAtMs = trouble ? null : heldUntil(inForce, now);
   return {
     pageKind: state.kind,
     readOnly: state.kind === 'maintenance' && inForce.length > 0 && inForce.every((w) => w.mode === 'read_only'),
@@ -163,6 +166,7 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
     components,
     componentGroups: trouble ? [] : groups,
     upcoming: trouble ? [] : upcomingViews(snapshot.windows, now),
+    pastWindows: trouble ? [] : snapshot.pastWindows.map(pastWindowView),
     updates: timelineViews(snapshot.updates),
     statusPath: options.statusPath,
     endsAtMs,

@@ -18,6 +18,10 @@ export interface WindowView {
   endsAtText: string;
   /** "in about 25 minutes"; null without an end. */
   endsInText: string | null;
+  /** Past its end and held until the application passes a health check. */
+  verifying: boolean;
+  /** Statuspage's name of where it is: "In progress", "Verifying". */
+  phaseLabel: string;
 }
 
 export interface UpcomingView extends WindowView {
@@ -26,10 +30,14 @@ export interface UpcomingView extends WindowView {
 }
 
 export const NO_END_TEXT = 'No end time announced';
+export const VERIFYING_TEXT = 'The work is done; we are checking that everything works';
 const MAX_UPCOMING = 5;
 
 export function windowView(window: MaintenanceWindow, now: number): WindowView {
   const end = effectiveEnd(window);
+  // In force past its end only while the upstream is checked: then the end to wait for is the check.
+  const verifying = end !== null && end <= now && window.startsAt <= now;
+  const shownEnd = verifying ? null : end;
   return {
     id: window.id,
     title: window.title,
@@ -37,19 +45,24 @@ export function windowView(window: MaintenanceWindow, now: number): WindowView {
     readOnly: window.mode === 'read_only',
     startsAt: new Date(window.startsAt).toISOString(),
     startsAtText: utcText(window.startsAt),
-    endsAt: end === null ? null : new Date(end).toISOString(),
-    endsAtMs: end,
-    endsAtText: end === null ? NO_END_TEXT : utcText(end),
-    endsInText: end === null ? null : relativeText(end, now),
+    endsAt: shownEnd === null ? null : new Date(shownEnd).toISOString(),
+    endsAtMs: shownEnd,
+    endsAtText: verifying ? VERIFYING_TEXT : shownEnd === null ? NO_END_TEXT : utcText(shownEnd),
+    endsInText: shownEnd === null ? null : relativeText(shownEnd, now),
+    verifying,
+    phaseLabel: verifying ? 'Verifying' : window.startsAt <= now ? 'In progress' : 'Scheduled',
   };
 }
 
-/** A request is held until every window holding it has ended; one open-ended window keeps it open. */
-export function heldUntil(windows: readonly MaintenanceWindow[]): number | null {
+/**
+ * A request is held until every window holding it has ended; one open-ended window keeps it open,
+ * as does one past its end while the upstream is checked.
+ */
+export function heldUntil(windows: readonly MaintenanceWindow[], now: number): number | null {
   let latest = 0;
   for (const window of windows) {
     const end = effectiveEnd(window);
-    if (end === null) return null;
+    if (end === null || end <= now) return null;
     latest = Math.max(latest, end);
   }
   return windows.length > 0 ? latest : null;

@@ -39,6 +39,7 @@ export function snap(windows: MaintenanceWindow[], overrides: Partial<Snapshot> 
     activeBypassLinks: new Map(),
     settings: NO_SETTINGS,
     upstream: UPSTREAM_UP,
+    pastWindows: [],
     ...overrides,
   };
 }

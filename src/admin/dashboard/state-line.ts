@@ -3,7 +3,8 @@
 
 import type { WindowRecord } from '../../maintenance/windows.js';
 import { formatTime } from '../time-zone.js';
-import { heldUntil, scopeText } from '../windows/view.js';
+import { scopeText } from '../windows/view.js';
+import { heldUntil } from '../../status/window-view.js';
 import { fromNow } from '../../status/time-text.js';
 
 export interface StateLine {
@@ -28,7 +29,9 @@ export function stateLine(inForce: readonly WindowRecord[], zone: string, now: n
     inForce.length === 1
       ? `by “${inForce[0]!.title}”${some ? ` (${inForce[0]!.mode === 'read_only' ? 'read-only, ' : ''}${scopeText(inForce[0]!)})` : ''}`
       : `by ${inForce.length} windows: ${inForce.map((w) => `“${w.title}”`).join(', ')}`;
-  const end = heldUntil(inForce);
-  const until = end === null ? 'until someone ends it' : `until ${formatTime(end, zone)} (${fromNow(end, now)})`;
+  const end = heldUntil(inForce, now);
+  const verifying = inForce.some((w) => w.verifyUpstream && w.lifecycle === 'verifying');
+  const until = verifying ? 'until the application passes its health check'
+    : end === null ? 'until someone ends it' : `until ${formatTime(end, zone)} (${fromNow(end, now)})`;
   return { kind: 'holding', headline, detail: `${by} ${until}.` };
 }
