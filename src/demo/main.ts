@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     SUPPORT_EMAIL: 'support@example.com',
     WORKERS: '1',
     LOG_LEVEL: 'info',
+    HEALTHCHECK_PATH: '/healthz',
     ...process.env,
     ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? DEMO_ADMIN.email,
     ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? DEMO_ADMIN.password,
