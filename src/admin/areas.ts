@@ -10,6 +10,7 @@ import { createDashboardArea } from './dashboard/area.js';
 import type { AdminDeps } from './deps.js';
 import { createDocsArea } from './docs/area.js';
 import { createIncidentsArea } from './incidents/area.js';
+import { createSeriesArea } from './series/area.js';
 import { createSettingsArea } from './settings/area.js';
 import { createTokensArea } from './tokens/area.js';
 import { createUsersArea } from './users/area.js';
@@ -25,6 +26,7 @@ export function adminAreas(deps: AdminDeps): AdminArea[] {
   const areas = [
     createDashboardArea(deps),
     createWindowsArea(deps),
+    createSeriesArea(deps),
     createComponentsArea(deps),
     createIncidentsArea(deps),
     createBypassLinksArea(deps),

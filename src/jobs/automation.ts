@@ -5,6 +5,8 @@
 import type { Config } from '../config/config.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
+import { writeAs } from '../audit/write-as.js';
+import { expandSeries } from '../maintenance/series.js';
 import { advanceLifecycle } from '../maintenance/window-lifecycle.js';
 import { createUpstreamProbe } from '../ops/upstream-probe.js';
 import { pruneOldRows } from './retention.js';
@@ -31,6 +33,16 @@ export function createAutomation({ config, upstream, pool, log }: AutomationDeps
       async run() {
         const steps = await advanceLifecycle(pool, { verifyTimeoutMs: config.verifyTimeoutMs, probe });
         if (steps.started.length + steps.verifying.length + steps.completed.length > 0) jobLog.info({ ...steps }, 'windows moved on');
+      },
+    },
+    {
+      name: 'series',
+      // Creating or editing a series expands it at once; this only moves the horizon along.
+      schedule: '0 */10 * * * *',
+      async run() {
+        const expansion = await writeAs(pool, 'system', 'series.expand', (client) => expandSeries(client, config.seriesHorizonDays), 'expanding recurring series');
+        if (expansion.created > 0) jobLog.info({ created: expansion.created }, 'series expanded');
+        for (const failure of expansion.failed) jobLog.warn(failure, 'series not expanded');
       },
     },
     {

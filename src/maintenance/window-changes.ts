@@ -32,6 +32,7 @@ export interface WindowChanges {
   pathPrefixes?: string[];
   hosts?: string[];
   componentIds?: string[];
+  verifyUpstream?: boolean;
   /** Upcoming windows only; the duration is kept unless durationMs or endsAt is given. */
   startsAt?: Date;
   /** Upcoming windows only. */
@@ -74,9 +75,11 @@ function checkEnd(window: WindowRecord, startsAt: number, end: number, now: numb
   }
 }
 
+// Every change by hand detaches an occurrence from its series: editing the series then leaves it
+// as it was made (an edit kept, a skip not undone), while its slot stays taken (see series.ts).
 async function update(db: Queryable, id: string, sets: string, params: unknown[]): Promise<WindowRecord> {
   const { rows } = await db.query<WindowRecordRow>(
-    `UPDATE windows SET ${sets}, updated_at = now() WHERE id = $1::bigint RETURNING ${RECORD_COLUMNS}`,
+    `UPDATE windows SET ${sets}, detached = detached OR series_id IS NOT NULL, updated_at = now() WHERE id = $1::bigint RETURNING ${RECORD_COLUMNS}`,
     [id, ...params],
   );
   return toWindowRecord(rows[0]!);
@@ -178,7 +181,7 @@ export async function updateWindow(db: Queryable, id: string, changes: WindowCha
     db,
     id,
     `title = $2, message = $3, kind = $4, mode = $5, response = $6, path_prefixes = $7, hosts = $8,
-     starts_at = $9::timestamptz, ends_at = $10::timestamptz`,
+     starts_at = $9::timestamptz, ends_at = $10::timestamptz, verify_upstream = $11`,
     [
       changes.title ?? window.title,
       changes.message ?? window.message,
@@ -189,6 +192,7 @@ export async function updateWindow(db: Queryable, id: string, changes: WindowCha
       changes.hosts ?? window.hosts,
       new Date(start).toISOString(),
       end === null ? null : new Date(end).toISOString(),
+      changes.verifyUpstream ?? window.verifyUpstream,
     ],
   );
   if (changes.componentIds && differs(window, changes, 'componentIds')) await setComponents(db, id, changes.componentIds);

@@ -26,11 +26,17 @@ export interface WindowDetails {
   kind?: WindowKind;
   /** Components shown under maintenance while the window is in force; default none. */
   componentIds?: string[];
+  /** After its end, hold traffic until the upstream passes a health check; default false. */
+  verifyUpstream?: boolean;
 }
 
 /** A window as the admin area reads it: what decides requests, plus its kind and bookkeeping. */
 export interface WindowRecord extends MaintenanceWindow {
   kind: WindowKind;
+  /** The series it is an occurrence of; null for a one-off window (or once its series is deleted). */
+  seriesId: string | null;
+  /** An occurrence edited or skipped by hand: its series leaves it alone. */
+  detached: boolean;
   createdBy: string;
   createdAt: number;
   updatedAt: number;
@@ -79,13 +85,15 @@ export const WINDOW_COLUMNS = `id::text, title, message, starts_at, ends_at, end
 
 export interface WindowRecordRow extends WindowRow {
   kind: WindowKind;
+  series_id: string | null;
+  detached: boolean;
   created_by: string;
   created_at: Date;
   updated_at: Date;
 }
 
 /** The columns toWindowRecord reads. */
-export const RECORD_COLUMNS = `${WINDOW_COLUMNS}, kind, created_by, created_at, updated_at`;
+export const RECORD_COLUMNS = `${WINDOW_COLUMNS}, kind, series_id::text, detached, created_by, created_at, updated_at`;
 
 // When a window stops holding traffic: ended early, its planned end, or never (infinity).
 export const EFFECTIVE_END_SQL = `least(coalesce(ended_at, 'infinity'), coalesce(ends_at, 'infinity'))`;
@@ -118,6 +126,8 @@ export function toWindowRecord(row: WindowRecordRow): WindowRecord {
   return {
     ...toWindow(row),
     kind: row.kind,
+    seriesId: row.series_id,
+    detached: row.detached,
     createdBy: row.created_by,
     createdAt: row.created_at.getTime(),
     updatedAt: row.updated_at.getTime(),
@@ -134,7 +144,7 @@ export function windowState(window: MaintenanceWindow, now: number): WindowState
 
 // created_by is left to its column default, intermission_actor(): whoever writeAs() named.
 function detailParams(input: WindowDetails): unknown[] {
-  return [input.title, input.message, input.mode, input.response, input.pathPrefixes, input.hosts, input.kind ?? 'maintenance'];
+  return [input.title, input.message, input.mode, input.response, input.pathPrefixes, input.hosts, input.kind ?? 'maintenance', input.verifyUpstream ?? false];
 }
 
 async function withComponents(db: Queryable, row: WindowRecordRow, componentIds: readonly string[] | undefined): Promise<WindowRecord> {
@@ -150,9 +160,9 @@ export async function startNow(db: Queryable, input: StartNowInput): Promise<Win
   try {
     await checkComponents(db, input.componentIds ?? []);
     const { rows } = await db.query<WindowRecordRow>(
-      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, kind, starts_at, ends_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now(),
-               coalesce(now() + $8::double precision * interval '1 millisecond', $9::timestamptz))
+      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, kind, verify_upstream, starts_at, ends_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(),
+               coalesce(now() + $9::double precision * interval '1 millisecond', $10::timestamptz))
        RETURNING ${RECORD_COLUMNS}`,
       [...detailParams(input), afterMs, at],
     );
@@ -184,9 +194,9 @@ export async function schedule(db: Queryable, input: ScheduleInput): Promise<Win
     await checkComponents(db, input.componentIds ?? []);
     // The condition is checked by the database's clock, so a skewed client clock cannot slip a past start in.
     const { rows } = await db.query<WindowRecordRow>(
-      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, kind, starts_at, ends_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $8::timestamptz + $9::double precision * interval '1 millisecond'
-       WHERE $8::timestamptz > now()
+      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, kind, verify_upstream, starts_at, ends_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $9::timestamptz + $10::double precision * interval '1 millisecond'
+       WHERE $9::timestamptz > now()
        RETURNING ${RECORD_COLUMNS}`,
       [...detailParams(input), input.startsAt.toISOString(), input.durationMs],
     );

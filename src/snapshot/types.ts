@@ -150,6 +150,20 @@ export function effectiveEnd(window: MaintenanceWindow): number | null {
   return window.endsAt;
 }
 
+/**
+ * When traffic held by these windows flows again: the latest end. Null when that is unknown: one
+ * window is open-ended, or past its end while the upstream is checked (see isInForce).
+ */
+export function heldUntil(windows: readonly MaintenanceWindow[], now: number): number | null {
+  let latest = 0;
+  for (const window of windows) {
+    const end = effectiveEnd(window);
+    if (end === null || end <= now) return null;
+    latest = Math.max(latest, end);
+  }
+  return windows.length > 0 ? latest : null;
+}
+
 /** A window that verifies the upstream holds past its end until the lifecycle job completes it. */
 export function isInForce(window: MaintenanceWindow, now: number): boolean {
   const end = effectiveEnd(window);

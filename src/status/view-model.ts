@@ -1,7 +1,7 @@
 // What the status page shows, as plain display data: a pure function of the snapshot, the time
 // and why the page is being shown. The template only prints; every decision is made here.
 
-import { isInForce, type ComponentStatus, type MaintenanceWindow, type Snapshot } from '../snapshot/types.js';
+import { heldUntil, isInForce, type ComponentStatus, type MaintenanceWindow, type Snapshot } from '../snapshot/types.js';
 import { componentGroupViews, type ComponentGroupView, type ComponentView } from './component-groups.js';
 import { worst, type Severity } from './component-status.js';
 import { IMPACT_STATUS, incidentViews, isOpen, type IncidentView } from './incident-view.js';
@@ -9,7 +9,7 @@ import { siteView, type SiteDefaults } from './site.js';
 import { relativeText, utcText } from './time-text.js';
 import { timelineViews, type UpdateView } from './timeline.js';
 import { pastWindowView, type PastWindowView } from './past-window-view.js';
-import { heldUntil, NO_END_TEXT, upcomingViews, windowView, type UpcomingView, type WindowView } from './window-view.js';
+import { NO_END_TEXT, upcomingViews, windowView, type UpcomingView, type WindowView } from './window-view.js';
 
 export type { ComponentGroupView, ComponentView, IncidentView, PastWindowView, Severity, UpcomingView, UpdateView, WindowView };
 export { NO_END_TEXT };

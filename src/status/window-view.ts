@@ -54,20 +54,6 @@ export function windowView(window: MaintenanceWindow, now: number): WindowView {
   };
 }
 
-/**
- * A request is held until every window holding it has ended; one open-ended window keeps it open,
- * as does one past its end while the upstream is checked.
- */
-export function heldUntil(windows: readonly MaintenanceWindow[], now: number): number | null {
-  let latest = 0;
-  for (const window of windows) {
-    const end = effectiveEnd(window);
-    if (end === null || end <= now) return null;
-    latest = Math.max(latest, end);
-  }
-  return windows.length > 0 ? latest : null;
-}
-
 /** A window ended before it began was called off; it is not coming. */
 function isCancelled(window: MaintenanceWindow): boolean {
   const end = effectiveEnd(window);

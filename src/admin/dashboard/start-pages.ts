@@ -65,6 +65,7 @@ export function addStartPages(pages: express.Router, deps: AdminDeps, ops: Windo
             ['Ends', endText(input, zone)],
             ['Holds', `${MODE_LABELS[input.mode]}; ${scopeText(input)}`],
             ['Customers get', RESPONSE_LABELS[input.response]],
+            ...(input.verifyUpstream ? [['After the end', 'Traffic stays held until the application passes a health check']] : []),
             ['Components', (input.componentIds ?? []).map((id) => names.get(id) ?? `#${id}`).join(', ') || 'none named'],
             ['Description', input.message || '—'],
           ],

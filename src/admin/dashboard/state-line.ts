@@ -4,7 +4,7 @@
 import type { WindowRecord } from '../../maintenance/windows.js';
 import { formatTime } from '../time-zone.js';
 import { scopeText } from '../windows/view.js';
-import { heldUntil } from '../../status/window-view.js';
+import { heldUntil } from '../../snapshot/types.js';
 import { fromNow } from '../../status/time-text.js';
 
 export interface StateLine {

@@ -31,6 +31,7 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
       paths: window.pathPrefixes.join('\n'),
       hosts: window.hosts.join('\n'),
       component_ids: window.componentIds,
+      verify_upstream: window.verifyUpstream ? 'on' : undefined,
       starts_at: view.startsInput,
       duration: view.durationInput,
       ends_at: view.endsInput,
@@ -66,7 +67,8 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
     try {
       // A datetime-local input drops seconds: a time sent back as it was shown is no change, not a move to :00.
       const zone = isTimeZone(values.time_zone) ? values.time_zone : pageZone(req, res);
-      const fields: FormValues = { ...values };
+      // An unticked box is not posted at all: on this form, that means "off", not "unchanged".
+      const fields: FormValues = { ...values, verify_upstream: values.verify_upstream ?? 'false' };
       if (fields.starts_at === toLocalInput(window.startsAt, zone)) delete fields.starts_at;
       if (window.endsAt !== null && fields.ends_at === toLocalInput(window.endsAt, zone)) delete fields.ends_at;
       if (fields.duration === editValues(window, zone).duration && fields.starts_at === undefined) delete fields.duration;

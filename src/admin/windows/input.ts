@@ -39,8 +39,8 @@ function listOf(parse: (raw: string, field: string) => string[], field: string) 
     });
 }
 
-// The descriptions are what the API reference shows next to each field.
-const detailFields = {
+// The descriptions are what the API reference shows next to each field. Shared with the series (../series/input.ts).
+export const detailFields = {
   message: message.optional().describe('What customers read on the status page, at most 5000 characters.'),
   kind: z.enum(WINDOW_KINDS).optional().describe('maintenance (planned work, the default) or downtime (an announced outage).'),
   mode: z.enum(['block', 'read_only']).optional().describe('block: every request is held (the default); read_only: GET, HEAD and OPTIONS go through, writes are held.'),
@@ -48,6 +48,7 @@ const detailFields = {
   paths: listOf(parsePathList, 'paths').describe('Path prefixes to hold, e.g. ["/checkout", "/api/orders"] (or comma-separated text); empty: every path.'),
   hosts: listOf(parseHostList, 'hosts').describe('Host names to hold, e.g. ["shop.example.com"]; empty: every host.'),
   component_ids: componentIds.describe('Ids of the components the status page shows under maintenance while the window is in force.'),
+  verify_upstream: checkbox.describe('true: after the end, traffic stays held until the application passes a health check (or VERIFY_TIMEOUT_MS passes). Default false.'),
 };
 
 const about = {
@@ -57,6 +58,12 @@ const about = {
   time_zone: 'The IANA zone local times are in, e.g. Europe/Paris; not needed for times with an offset.',
   title: 'A short title, at most 200 characters.',
 };
+
+/** A switch that may be left out (a PATCH): absent stays undefined, unlike a form's checkbox. */
+const optionalBoolean = z
+  .union([z.boolean(), z.enum(['on', 'true', '1', 'false', '0'])])
+  .optional()
+  .transform((value) => (value === undefined ? undefined : value === true || value === 'on' || value === 'true' || value === '1'));
 
 type Ctx = z.RefinementCtx;
 
@@ -90,6 +97,7 @@ function details(input: z.output<z.ZodObject<typeof detailFields>> & { title: st
     pathPrefixes: input.paths ?? [],
     hosts: input.hosts ?? [],
     componentIds: input.component_ids ?? [],
+    verifyUpstream: input.verify_upstream,
   } as const;
 }
 
@@ -167,6 +175,7 @@ export const updateSchema = z
   .strictObject({
     title: title.optional().describe(about.title),
     ...detailFields,
+    verify_upstream: optionalBoolean.describe('true: after the end, traffic stays held until the application passes a health check; absent: unchanged.'),
     starts_at: time.describe(`${about.starts_at} Only while the window is upcoming.`),
     duration: duration.describe(about.duration),
     ends_at: time.describe(about.ends_at),
@@ -183,6 +192,7 @@ export const updateSchema = z
       pathPrefixes: input.paths,
       hosts: input.hosts,
       componentIds: input.component_ids,
+      verifyUpstream: input.verify_upstream,
       durationMs: input.duration,
       startsAt: input.starts_at === undefined ? undefined : timeOf(ctx, input.starts_at, input.time_zone, 'starts_at'),
       endsAt: input.ends_at === undefined ? undefined : timeOf(ctx, input.ends_at, input.time_zone, 'ends_at'),

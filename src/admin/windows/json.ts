@@ -25,6 +25,8 @@ export const windowJsonSchema = z.object({
   state: z.enum(['upcoming', 'in_force', 'over', 'cancelled']),
   lifecycle: z.enum(WINDOW_LIFECYCLES).describe("Statuspage's status of the window, moved forward by the gateway's lifecycle job"),
   verify_upstream: z.boolean().describe('after its end, traffic stays held until the upstream passes a health check (or VERIFY_TIMEOUT_MS)'),
+  series_id: z.string().nullable().describe('the recurring series it is an occurrence of; null: a one-off window'),
+  detached: z.boolean().describe('an occurrence edited or skipped by hand: changes to its series leave it alone'),
   created_by: z.string(),
   created_at: z.string(),
 });
@@ -65,6 +67,8 @@ export function windowJson(window: WindowRecord, now: number): z.infer<typeof wi
     state: windowState(window, now),
     lifecycle: window.lifecycle,
     verify_upstream: window.verifyUpstream,
+    series_id: window.seriesId,
+    detached: window.detached,
     created_by: window.createdBy,
     created_at: iso(window.createdAt)!,
   };

@@ -63,6 +63,10 @@ export interface WindowView {
   durationInput: string;
   createdBy: string;
   openEnded: boolean;
+  verifyUpstream: boolean;
+  /** The series it is an occurrence of, and whether it was changed by hand since. */
+  seriesId: string | null;
+  detached: boolean;
 }
 
 export function windowView(window: WindowRecord, zone: string, now: number, components: readonly Component[] = []): WindowView {
@@ -100,16 +104,8 @@ export function windowView(window: WindowRecord, zone: string, now: number, comp
     durationInput: duration === null ? '' : formatDuration(duration),
     createdBy: window.createdBy,
     openEnded: window.endsAt === null,
+    verifyUpstream: window.verifyUpstream,
+    seriesId: window.seriesId,
+    detached: window.detached,
   };
-}
-
-/** When traffic held by these windows flows again: the latest end, or null while one is open-ended. */
-export function heldUntil(windows: readonly WindowRecord[]): number | null {
-  let latest = 0;
-  for (const window of windows) {
-    const end = effectiveEnd(window);
-    if (end === null) return null;
-    latest = Math.max(latest, end);
-  }
-  return latest;
 }
