@@ -9,6 +9,7 @@ import { changedFields, type FieldChange } from './diff.js';
 export const KINDS: Record<string, { label: string; noun: string }> = {
   windows: { label: 'Windows', noun: 'window' },
   window_components: { label: 'Window components', noun: 'components of window' },
+  window_series: { label: 'Recurring series', noun: 'series' },
   components: { label: 'Components', noun: 'component' },
   component_groups: { label: 'Component groups', noun: 'component group' },
   updates: { label: 'Updates', noun: 'update' },
@@ -60,6 +61,8 @@ function pageOf(entry: AuditEntry): string | null {
       return deleted ? null : `/windows/${id}`;
     case 'window_components':
       return `/windows/${id}`;
+    case 'window_series':
+      return deleted ? null : `/series/${id}`;
     case 'incidents':
       return deleted ? null : `/incidents/${id}`;
     case 'incident_components':
