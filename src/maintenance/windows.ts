@@ -37,6 +37,12 @@ export interface WindowRecord extends MaintenanceWindow {
   seriesId: string | null;
   /** An occurrence edited or skipped by hand: its series leaves it alone. */
   detached: boolean;
+  /** The end first announced, kept when it is extended or ended early; null: announced open-ended. */
+  plannedEndsAt: number | null;
+  /** When the lifecycle job completed it: its end, or when the upstream passed its check after it. */
+  completedAt: number | null;
+  /** Requests answered with the status page while it was in force, as counted so far. */
+  heldRequests: number;
   createdBy: string;
   createdAt: number;
   updatedAt: number;
@@ -87,13 +93,17 @@ export interface WindowRecordRow extends WindowRow {
   kind: WindowKind;
   series_id: string | null;
   detached: boolean;
+  planned_ends_at: Date | null;
+  completed_at: Date | null;
+  held_requests: string;
   created_by: string;
   created_at: Date;
   updated_at: Date;
 }
 
 /** The columns toWindowRecord reads. */
-export const RECORD_COLUMNS = `${WINDOW_COLUMNS}, kind, series_id::text, detached, created_by, created_at, updated_at`;
+export const RECORD_COLUMNS = `${WINDOW_COLUMNS}, kind, series_id::text, detached, planned_ends_at, completed_at,
+  coalesce((SELECT h.count FROM held_requests h WHERE h.window_id = windows.id), 0)::text AS held_requests, created_by, created_at, updated_at`;
 
 // When a window stops holding traffic: ended early, its planned end, or never (infinity).
 export const EFFECTIVE_END_SQL = `least(coalesce(ended_at, 'infinity'), coalesce(ends_at, 'infinity'))`;
@@ -128,6 +138,9 @@ export function toWindowRecord(row: WindowRecordRow): WindowRecord {
     kind: row.kind,
     seriesId: row.series_id,
     detached: row.detached,
+    plannedEndsAt: row.planned_ends_at?.getTime() ?? null,
+    completedAt: row.completed_at?.getTime() ?? null,
+    heldRequests: Number(row.held_requests),
     createdBy: row.created_by,
     createdAt: row.created_at.getTime(),
     updatedAt: row.updated_at.getTime(),

@@ -52,15 +52,14 @@ describe('a window that verifies the upstream', () => {
 describe('recent maintenance on the status page', () => {
   it('says how long the work took against the plan, and how many requests met the page', () => {
     const view = pastWindowView(past());
-    assert.equal(view.tookText, 'Took 1 h 12 min');
-    assert.equal(view.againstPlanText, '12 min longer than planned (1 h)');
+    assert.equal(view.outcomeText, 'Took 1 h 12 min, 12 min longer than planned (1 h)');
     assert.equal(view.heldText, '1,234 requests were answered with this page');
   });
 
   it('says when work ended early, or on time, and leaves out a plan that was never announced', () => {
-    assert.equal(pastWindowView(past({ plannedEndsAt: NOW + 30 * MINUTE })).againstPlanText, '30 min shorter than planned (1 h 42 min)');
-    assert.equal(pastWindowView(past({ plannedEndsAt: NOW - 20_000 })).againstPlanText, 'as planned (1 h 11 min)');
-    assert.equal(pastWindowView(past({ plannedEndsAt: null })).againstPlanText, null);
+    assert.equal(pastWindowView(past({ plannedEndsAt: NOW + 30 * MINUTE })).outcomeText, 'Took 1 h 12 min, 30 min shorter than planned (1 h 42 min)');
+    assert.equal(pastWindowView(past({ plannedEndsAt: NOW - 20_000 })).outcomeText, 'Took 1 h 12 min, as planned (1 h 11 min)');
+    assert.equal(pastWindowView(past({ plannedEndsAt: null })).outcomeText, 'Took 1 h 12 min');
     assert.equal(pastWindowView(past({ heldRequests: 1 })).heldText, '1 request was answered with this page');
     assert.equal(pastWindowView(past({ heldRequests: 0 })).heldText, null);
   });

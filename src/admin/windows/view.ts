@@ -3,7 +3,8 @@
 
 import { formatDuration } from '../../maintenance/input.js';
 import { windowState, type WindowRecord, type WindowState } from '../../maintenance/windows.js';
-import { effectiveEnd, type Component } from '../../snapshot/types.js';
+import { effectiveEnd, type Component, type WindowLifecycle } from '../../snapshot/types.js';
+import { heldCountText, outcomeText } from '../../status/past-window-view.js';
 import { fromNow } from '../../status/time-text.js';
 import { formatTime, toLocalInput } from '../time-zone.js';
 
@@ -13,6 +14,19 @@ export const STATE_LABELS: Record<WindowState, { label: string; badge: string }>
   over: { label: 'Over', badge: '' },
   cancelled: { label: 'Cancelled', badge: '' },
 };
+
+export const LIFECYCLE_LABELS: Record<WindowLifecycle, string> = {
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying: waiting for the application to pass a health check',
+  completed: 'Completed',
+};
+
+/** How long a completed window took, against the plan; null until it completed (or when cancelled). */
+function outcome(window: WindowRecord): string | null {
+  if (window.completedAt === null || window.completedAt <= window.startsAt) return null;
+  return outcomeText({ startsAt: window.startsAt, plannedEndsAt: window.plannedEndsAt, completedAt: window.completedAt });
+}
 
 export const KIND_LABELS = { maintenance: 'Maintenance window', downtime: 'Downtime notice' } as const;
 export const MODE_LABELS = {
@@ -64,6 +78,12 @@ export interface WindowView {
   createdBy: string;
   openEnded: boolean;
   verifyUpstream: boolean;
+  /** Statuspage's phase: Scheduled, In progress, Verifying, Completed. */
+  lifecycleLabel: string;
+  /** Once completed: "Took 1 h 12 min, 12 min longer than planned (1 h)". */
+  outcomeText: string | null;
+  /** "1,234 requests were held", or null before any was counted. */
+  heldText: string | null;
   /** The series it is an occurrence of, and whether it was changed by hand since. */
   seriesId: string | null;
   detached: boolean;
@@ -105,6 +125,9 @@ export function windowView(window: WindowRecord, zone: string, now: number, comp
     createdBy: window.createdBy,
     openEnded: window.endsAt === null,
     verifyUpstream: window.verifyUpstream,
+    lifecycleLabel: LIFECYCLE_LABELS[window.lifecycle],
+    outcomeText: outcome(window),
+    heldText: window.heldRequests > 0 ? `${heldCountText(window.heldRequests)} answered with the status page` : null,
     seriesId: window.seriesId,
     detached: window.detached,
   };
