@@ -116,6 +116,10 @@ function fixtures(now: number): { snapshot: Snapshot; upgrade: MaintenanceWindow
       { id: 'sms', name: 'SMS', description: '', status: 'operational', position: 2, groupId: 'g-messaging' },
     ],
     incidents: [emailIncident, searchIncident],
+    pastWindows: [
+      { id: 'w-past-1', title: 'Payment provider switch', kind: 'maintenance', startsAt: now - 26 * HOUR, plannedEndsAt: now - 25 * HOUR, completedAt: now - 24.8 * HOUR, heldRequests: 18342 },
+      { id: 'w-past-2', title: 'Nightly backup window', kind: 'maintenance', startsAt: now - 3 * 24 * HOUR, plannedEndsAt: now - 3 * 24 * HOUR + 30 * MINUTE, completedAt: now - 3 * 24 * HOUR + 30 * MINUTE, heldRequests: 0 },
+    ],
     updates: [
       emailIncident.updates[0]!,
       { id: 'u3', windowId: 'w-upgrade', incidentId: null, status: null, subjectTitle: upgrade.title, body: 'Data copy finished. We are now checking the new database before switching traffic over.', createdAt: now - 4 * MINUTE },
@@ -134,6 +138,9 @@ function renderPages(now: number): Map<string, { status: number; html: string }>
   const options = { siteName: 'Acme Shop', supportEmail: 'support@acme.test', statusPath: '/status' };
   const page = (s: Snapshot, state: PageState) => renderer.render(buildStatusView(s, now, state, options));
   const calm: Snapshot = { ...snapshot, windows: snapshot.windows.slice(1) };
+  // Past its end, held until the application passes a health check.
+  const verifying: MaintenanceWindow = { ...upgrade, endsAt: now - 2 * MINUTE, verifyUpstream: true, lifecycle: 'verifying' };
+  const withVerifying: Snapshot = { ...snapshot, windows: [verifying, ...snapshot.windows.slice(1)] };
   const withOpen: Snapshot = { ...snapshot, windows: [openEnded, ...snapshot.windows.slice(1)], updates: [] };
   const allGood: Snapshot = {
     ...calm,
@@ -146,6 +153,7 @@ function renderPages(now: number): Map<string, { status: number; html: string }>
   const lightBrand: Snapshot = { ...calm, settings: { ...SETTINGS, brandColor: '#ffd33d', logoUrl: null } };
   return new Map([
     ['/maintenance', { status: 503, html: page(snapshot, { kind: 'maintenance', windows: [upgrade] }) }],
+    ['/verifying', { status: 503, html: page(withVerifying, { kind: 'maintenance', windows: [verifying] }) }],
     ['/open-ended', { status: 503, html: page(withOpen, { kind: 'maintenance', windows: [openEnded] }) }],
     ['/trouble', { status: 502, html: page(calm, { kind: 'trouble', status: 502 }) }],
     ['/status', { status: 200, html: page(calm, { kind: 'status' }) }],
@@ -250,6 +258,7 @@ async function main(): Promise<void> {
     { name: 'maintenance', url: '/maintenance' },
     { name: 'maintenance-no-js', url: '/maintenance', noScript: true },
     { name: 'open-ended', url: '/open-ended' },
+    { name: 'verifying', url: '/verifying' },
     { name: 'trouble', url: '/trouble' },
     { name: 'status-mixed', url: '/status' },
     { name: 'status-all-good', url: '/all-good' },

@@ -56,6 +56,8 @@ export interface StatusView {
   updates: UpdateView[];
   supportEmail: string | null;
   statusPath: string;
+  /** A window in force is past its end and waits for the application to pass a health check. */
+  verifying: boolean;
   /** When the page stops holding the reader, for the countdown; null while open-ended or not held. */
   endsAtMs: number | null;
   endsAt: string | null;
@@ -151,6 +153,7 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
   const overall = overallState(state, components, inForce, openImpacts);
 
   const endsAtMs = trouble ? null : heldUntil(inForce, now);
+  const windows = inForce.map((w) => windowView(w, now));
   return {
     pageKind: state.kind,
     readOnly: state.kind === 'maintenance' && inForce.length > 0 && inForce.every((w) => w.mode === 'read_only'),
@@ -159,7 +162,8 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
     state: overall,
     stateLabel: OVERALL_LABELS[overall],
     severity: OVERALL_SEVERITY[overall],
-    windows: inForce.map((w) => windowView(w, now)),
+    windows,
+    verifying: !trouble && windows.some((w) => w.verifying),
     incidents: incidents.open,
     // Old news is beside the point while the application is down.
     resolvedIncidents: trouble ? [] : incidents.resolved,

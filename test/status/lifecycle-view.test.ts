@@ -39,6 +39,7 @@ describe('a window that verifies the upstream', () => {
     assert.equal(view.windows[0]!.endsAtText, VERIFYING_TEXT);
     assert.equal(view.windows[0]!.endsAtMs, null);
     assert.equal(view.endsAtMs, null, 'the page does not count down to an end already past');
+    assert.equal(view.verifying, true);
   });
 
   it('labels a window in force before its end as in progress', () => {
