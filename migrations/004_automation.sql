@@ -218,6 +218,8 @@ CREATE TABLE webhooks (
   format      text NOT NULL DEFAULT 'json' CHECK (format IN ('json', 'slack')),
   secret      text NOT NULL CHECK (length(secret) BETWEEN 16 AND 200),
   enabled     boolean NOT NULL DEFAULT true,
+  -- The audit trigger leaves the secret out, so a rotation is recorded by this column changing.
+  secret_rotated_at timestamptz,
   created_by  text NOT NULL DEFAULT intermission_actor(),
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now()

@@ -14,6 +14,7 @@ import { createSeriesArea } from './series/area.js';
 import { createSettingsArea } from './settings/area.js';
 import { createTokensArea } from './tokens/area.js';
 import { createUsersArea } from './users/area.js';
+import { createWebhooksArea } from './webhooks/area.js';
 import { createWindowsArea } from './windows/area.js';
 
 export interface AdminArea {
@@ -30,6 +31,7 @@ export function adminAreas(deps: AdminDeps): AdminArea[] {
     createComponentsArea(deps),
     createIncidentsArea(deps),
     createBypassLinksArea(deps),
+    createWebhooksArea(deps),
     createUsersArea(deps),
     createTokensArea(deps),
     createSettingsArea(deps),

@@ -8,6 +8,9 @@ import type { Logger } from '../log.js';
 import { writeAs } from '../audit/write-as.js';
 import { expandSeries } from '../maintenance/series.js';
 import { advanceLifecycle } from '../maintenance/window-lifecycle.js';
+import { createMailer } from '../notify/email.js';
+import { createReminderJob } from '../notify/reminder-job.js';
+import { createWebhookJob } from '../notify/webhook-delivery.js';
 import { createUpstreamProbe } from '../ops/upstream-probe.js';
 import { pruneOldRows } from './retention.js';
 import { createScheduler, type Job, type Scheduler } from './scheduler.js';
@@ -54,6 +57,8 @@ export function createAutomation({ config, upstream, pool, log }: AutomationDeps
         jobLog.info(pruned, 'old rows pruned');
       },
     },
+    createWebhookJob({ config, pool, log: jobLog }),
+    createReminderJob({ config, pool, mailer: createMailer({ config, log }), log: jobLog }),
   ];
   return createScheduler({ pool, log, jobs: config.jobs ? jobs : [] });
 }

@@ -15,6 +15,8 @@ export interface Job {
   schedule: string;
   /** `tick` is the scheduled moment, the same on every gateway. */
   run(tick: Date): Promise<unknown>;
+  /** Ends work the job keeps going between ticks (e.g. webhook attempts in flight); called by stop(). */
+  stop?(): Promise<void>;
 }
 
 export interface Scheduler {
@@ -77,6 +79,7 @@ export function createScheduler({ pool, log, jobs, runner = `${os.hostname()}:${
     },
     async stop() {
       await Promise.all(tasks.map((task) => task.destroy()));
+      await Promise.all(jobs.map((job) => job.stop?.()));
     },
   };
 }

@@ -16,6 +16,7 @@ export const KINDS: Record<string, { label: string; noun: string }> = {
   incidents: { label: 'Incidents', noun: 'incident' },
   incident_components: { label: 'Incident components', noun: 'components of incident' },
   bypass_links: { label: 'Bypass links', noun: 'bypass link' },
+  webhooks: { label: 'Webhooks', noun: 'webhook' },
   users: { label: 'Users', noun: 'user' },
   api_tokens: { label: 'API tokens', noun: 'API token' },
   settings: { label: 'Settings', noun: 'settings' },
@@ -75,6 +76,8 @@ function pageOf(entry: AuditEntry): string | null {
       return '/components';
     case 'bypass_links':
       return '/bypass-links';
+    case 'webhooks':
+      return '/webhooks';
     case 'users':
       return '/users';
     case 'api_tokens':

@@ -1,5 +1,5 @@
 // What a signed-in person does to their own account: choose the time zone their pages use, change
-// their password (the current one first), and end their other sessions.
+// their password (the current one first), end their other sessions, and ask for reminder e-mails.
 
 import { checkThrottle, clearFailures, DEFAULT_THROTTLE, recordFailure } from '../../accounts/login-throttle.js';
 import { hashPassword, verifyPassword } from '../../accounts/passwords.js';
@@ -9,6 +9,7 @@ import { findForLogin, setPassword, updateUser, type User } from '../../accounts
 import { writeAs } from '../../audit/write-as.js';
 import type { Pool } from '../../db/pool.js';
 import { NotFoundError, RateLimitedError, ValidationError } from '../../errors.js';
+import { setEmailReminders } from '../../notify/reminder-recipients.js';
 
 export interface PasswordChange {
   current_password: string;
@@ -22,6 +23,8 @@ export interface AccountOperations {
   changePassword(actor: Actor, keepSession: string, input: PasswordChange, address: string): Promise<number>;
   endSession(actor: Actor, idHash: string): Promise<void>;
   endOtherSessions(actor: Actor, keepSession: string): Promise<number>;
+  /** "E-mail me before maintenance starts"; returns whether it changed. */
+  setEmailReminders(actor: Actor, on: boolean): Promise<boolean>;
 }
 
 function minutes(ms: number): string {
@@ -64,6 +67,10 @@ export function createAccountOperations({ pool }: { pool: Pool }): AccountOperat
 
     async endOtherSessions(actor, keepSession) {
       return writeAs(pool, actor.label, 'user.sign_out', (client) => deleteOtherSessions(client, actor.id, keepSession), 'signing your other sessions out');
+    },
+
+    async setEmailReminders(actor, on) {
+      return writeAs(pool, actor.label, 'user.email_reminders', (client) => setEmailReminders(client, actor.id, on), 'saving your reminder setting');
     },
   };
 }

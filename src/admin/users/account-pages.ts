@@ -1,22 +1,27 @@
 // The signed-in person's own account page, for every role: the time zone their pages use, their
-// password, and their sessions. Each post acts on the actor only, never on a user id from the form.
+// password, their sessions, and (operators and admins) reminder e-mails. Each post acts on the actor only, never on a user id from the form.
 
 import type express from 'express';
+import { z } from 'zod';
+import { hasRole } from '../../accounts/roles.js';
 import { listUserSessions } from '../../accounts/sessions.js';
 import { getUser } from '../../accounts/users.js';
-import { NotFoundError, RateLimitedError } from '../../errors.js';
+import { ConflictError, NotFoundError, RateLimitedError } from '../../errors.js';
+import { getEmailReminders } from '../../notify/reminder-recipients.js';
 import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { actorOf, formError, formFields, formLocals, isFormError, zonePicker, type FormValues } from '../form.js';
 import { requireRole } from '../guards.js';
 import { locals } from '../session.js';
 import { DEFAULT_ZONE, isTimeZone, TIME_ZONE_COOKIE } from '../time-zone.js';
-import { emptyBody, parseInput } from '../validation.js';
+import { checkbox, emptyBody, parseInput } from '../validation.js';
 import type { AccountOperations } from './account-operations.js';
 import { passwordSchema, timeZoneSchema } from './input.js';
 import { ROLE_CHOICES, sessionView, userView } from './view.js';
 
-type Form = 'time_zone' | 'password';
+type Form = 'time_zone' | 'password' | 'email_reminders';
+
+const emailRemindersSchema = z.strictObject({ email_reminders: checkbox });
 
 /** A session as the account page names it: its hash, which cannot be turned back into a cookie. */
 function sessionParam(raw: unknown): string {
@@ -32,7 +37,7 @@ export function addAccountPages(pages: express.Router, deps: AdminDeps, ops: Acc
     const state = locals(res);
     const actor = actorOf(res);
     const zone = state.timeZone;
-    const [user, sessions] = await Promise.all([getUser(pool, actor.id), listUserSessions(pool, actor.id)]);
+    const [user, sessions, emailReminders] = await Promise.all([getUser(pool, actor.id), listUserSessions(pool, actor.id), getEmailReminders(pool, actor.id)]);
     const browserZone = state.cookies[TIME_ZONE_COOKIE];
     const at = now();
     res.status(status).render('admin/users/account', {
@@ -45,6 +50,9 @@ export function addAccountPages(pages: express.Router, deps: AdminDeps, ops: Acc
       browserZone: isTimeZone(browserZone) ? browserZone : `unknown yet (${DEFAULT_ZONE} until your browser says)`,
       zones: zonePicker(res, user.timeZone ?? undefined).zones,
       sessions: sessions.map((session) => sessionView(session, state.session!.idHash, zone, at)),
+      emailReminders,
+      emailEnabled: config.smtpUrl !== undefined,
+      remindable: hasRole(user.role, 'operator'),
       which: form?.which,
       ...formLocals(form?.values ?? {}, form?.error),
     });
@@ -81,6 +89,23 @@ export function addAccountPages(pages: express.Router, deps: AdminDeps, ops: Acc
       if (err instanceof RateLimitedError) res.set('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
       if (!isFormError(err) && !(err instanceof RateLimitedError)) throw err;
       return renderAccount(res, err.status, { which: 'password', values: blank, error: formError(err) });
+    }
+  });
+
+  pages.post('/account/email-reminders', requireRole('viewer'), async function saveEmailReminders(req, res) {
+    const values = formFields(req);
+    try {
+      const on = parseInput(emailRemindersSchema, values).email_reminders;
+      const actor = actorOf(res);
+      // Turning them off is always allowed; on needs someone who runs maintenance, and a mail server.
+      if (on && !hasRole(actor.role, 'operator')) throw new ConflictError('reminder e-mails go to operators and admins, who run maintenance: ask an admin if you need them');
+      if (on && !config.smtpUrl) throw new ConflictError('e-mail is off on this gateway (SMTP_URL is not set): ask whoever runs it to set it');
+      await ops.setEmailReminders(actor, on);
+      const text = on ? 'You will get an e-mail before maintenance starts.' : 'You will get no more reminder e-mails.';
+      redirectWith(res, config.adminPath, '/account', { kind: 'notice', text });
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return renderAccount(res, err.status, { which: 'email_reminders', values, error: formError(err) });
     }
   });
 
