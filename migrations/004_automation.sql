@@ -103,8 +103,14 @@ CREATE TABLE upstream_health (
   outage_id  bigint
 );
 INSERT INTO upstream_health DEFAULT VALUES;
-CREATE TRIGGER upstream_health_notify AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON upstream_health
+-- Every check writes the row (its counters, checked_at), but the snapshot reads only its state,
+-- since and outage: the gateways reload when those change, not on every check.
+CREATE TRIGGER upstream_health_notify AFTER INSERT OR DELETE OR TRUNCATE ON upstream_health
   FOR EACH STATEMENT EXECUTE FUNCTION intermission_notify_change();
+CREATE TRIGGER upstream_health_state_notify AFTER UPDATE ON upstream_health
+  FOR EACH ROW
+  WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.since IS DISTINCT FROM NEW.since OR OLD.outage_id IS DISTINCT FROM NEW.outage_id)
+  EXECUTE FUNCTION intermission_notify_change();
 
 -- Unplanned downtime, from detection to recovery.
 CREATE TABLE outages (

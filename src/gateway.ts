@@ -6,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
 import type { Pool } from './db/pool.js';
 import { ConfigError } from './errors.js';
+import { createFailureWatch } from './health/request-failures.js';
+import { reportRequestFailures } from './health/upstream-health.js';
 import type { Logger } from './log.js';
 import type { Lifecycle } from './ops/health.js';
+import { createHeldCounter } from './ops/held-counter.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createForwarder } from './proxy/forwarder.js';
 import { upstreamErrorKind, upstreamErrorStatus } from './proxy/upstream-error.js';
@@ -43,6 +46,14 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
   const metrics = createMetrics(store, now);
   const renderer = createStatusRenderer({ viewsDir: VIEWS_DIR });
   const responder = createResponder(config, renderer);
+  const held = createHeldCounter({ pool, log: log.child({ module: 'held' }) });
+  // With active checks off nothing would judge the upstream back up, so passive detection is off too.
+  const failures = createFailureWatch({
+    threshold: config.healthcheck.intervalSeconds > 0 ? config.healthcheck.requestFailures : 0,
+    store,
+    report: (cause) => reportRequestFailures(pool, cause, { defaultSiteName: config.siteName }),
+    log: log.child({ module: 'health' }),
+  });
 
   const forwarder = createForwarder({
     target: upstream,
@@ -50,10 +61,15 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
     log,
     isDraining: () => lifecycle.draining,
     onClientAbort: metrics.clientAbort,
+    onUpstreamStatus(status) {
+      if (status >= 500) failures.failed(`HTTP ${status}`);
+      else failures.succeeded();
+    },
     onError(err, req, res) {
       const status = upstreamErrorStatus(err);
       const kind = upstreamErrorKind(err);
       metrics.upstreamError(kind, status);
+      failures.failed(err.code ?? kind);
       log.warn({ reqId: req.headers['x-request-id'], method: req.method, path: req.url?.split('?', 1)[0], err: err.message, kind, status }, 'upstream failed');
       // Once the upstream's status line has gone out, the only honest thing left is to cut the response.
       if (res.headersSent) res.destroy();
@@ -62,7 +78,7 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
   });
 
   const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, now });
-  const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, log, now });
+  const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, held, log, now });
 
   const server = http.createServer({ keepAlive: true }, function onRequest(req, res) {
     // During a drain every response tells keep-alive clients to reconnect, to another replica.
@@ -110,6 +126,8 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
       clearInterval(sweep);
       clearTimeout(deadline);
       forwarder.close();
+      // Every request has been answered: what they held is counted in full.
+      await held.stop();
     },
   };
 }

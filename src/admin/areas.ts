@@ -9,6 +9,7 @@ import { createComponentsArea } from './components/area.js';
 import { createDashboardArea } from './dashboard/area.js';
 import type { AdminDeps } from './deps.js';
 import { createDocsArea } from './docs/area.js';
+import { createHealthArea } from './health/area.js';
 import { createIncidentsArea } from './incidents/area.js';
 import { createSeriesArea } from './series/area.js';
 import { createSettingsArea } from './settings/area.js';
@@ -30,6 +31,7 @@ export function adminAreas(deps: AdminDeps): AdminArea[] {
     createSeriesArea(deps),
     createComponentsArea(deps),
     createIncidentsArea(deps),
+    createHealthArea(deps),
     createBypassLinksArea(deps),
     createWebhooksArea(deps),
     createUsersArea(deps),

@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { writeAs } from '../audit/write-as.js';
+import { healthcheckJobs } from '../health/check-job.js';
 import { expandSeries } from '../maintenance/series.js';
 import { advanceLifecycle } from '../maintenance/window-lifecycle.js';
 import { createMailer } from '../notify/email.js';
@@ -57,6 +58,7 @@ export function createAutomation({ config, upstream, pool, log }: AutomationDeps
         jobLog.info(pruned, 'old rows pruned');
       },
     },
+    ...healthcheckJobs({ config, pool, probe, log: jobLog }),
     createWebhookJob({ config, pool, log: jobLog }),
     createReminderJob({ config, pool, mailer: createMailer({ config, log }), log: jobLog }),
   ];

@@ -4,7 +4,7 @@ import client from 'prom-client';
 import type { SnapshotStore } from '../snapshot/store.js';
 import { isInForce } from '../snapshot/types.js';
 
-export const OUTCOMES = ['forward', 'bypass', 'hold', 'gateway'] as const;
+export const OUTCOMES = ['forward', 'bypass', 'hold', 'unavailable', 'gateway'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface Metrics {
@@ -21,7 +21,7 @@ export function createMetrics(store: SnapshotStore, now: () => number = Date.now
 
   const requests = new client.Counter({
     name: 'intermission_requests_total',
-    help: 'Requests by what the gateway did with them: forward, bypass (forwarded past a window), hold (maintenance response), gateway (its own routes).',
+    help: 'Requests by what the gateway did with them: forward, bypass (forwarded past a window or an outage), hold (maintenance response), unavailable (trouble page: the upstream is judged down), gateway (its own routes).',
     labelNames: ['outcome'],
     registers: [registry],
   });
@@ -51,6 +51,14 @@ export function createMetrics(store: SnapshotStore, now: () => number = Date.now
     registers: [registry],
     collect() {
       this.set(store.status().connected ? 1 : 0);
+    },
+  });
+  new client.Gauge({
+    name: 'intermission_upstream_up',
+    help: '1 while the health checks judge the upstream up, 0 while it is judged down (from the snapshot).',
+    registers: [registry],
+    collect() {
+      this.set(store.current().upstream.state === 'down' ? 0 : 1);
     },
   });
   new client.Gauge({

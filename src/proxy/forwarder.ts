@@ -23,11 +23,13 @@ export interface ForwarderOptions {
   onError: UpstreamErrorHandler;
   /** Counts requests whose client left before the response was complete. */
   onClientAbort?: () => void;
+  /** Sees the status of every upstream response (passive health detection). */
+  onUpstreamStatus?: (status: number) => void;
   /** True while the gateway drains for shutdown. */
   isDraining?: () => boolean;
 }
 
-export function createForwarder({ target, timeoutMs, log, onError, onClientAbort, isDraining = () => false }: ForwarderOptions): Forwarder {
+export function createForwarder({ target, timeoutMs, log, onError, onClientAbort, onUpstreamStatus, isDraining = () => false }: ForwarderOptions): Forwarder {
   const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
   // A URL object, not its href: http-proxy-3 parses a string target anew on every request.
   const proxy = createProxyServer({ target, agent, xfwd: true, ws: true });
@@ -43,6 +45,7 @@ export function createForwarder({ target, timeoutMs, log, onError, onClientAbort
   // A response body cut off by the upstream must be cut off for the client too; piping alone
   // would leave the client waiting for bytes that never come.
   proxy.on('proxyRes', function watchUpstreamBody(proxyRes, _req, res) {
+    onUpstreamStatus?.(proxyRes.statusCode ?? 0);
     proxyRes.once('error', function onUpstreamBodyError(err: Error) {
       log.warn({ err: err.message }, 'upstream response cut off');
       res.destroy();

@@ -1,5 +1,6 @@
 // The request path: reserved prefixes go to the express app; everything else is decided in
-// memory and forwarded or held, without touching express routing or the database.
+// memory and forwarded, held, or answered while the upstream is down, without touching express
+// routing or the database.
 
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
@@ -11,6 +12,7 @@ import { clientAddress } from '../decide/client-address.js';
 import { decide, type Decision, type DecidePolicy, type RequestFacts } from '../decide/decide.js';
 import { hasPrefix, hostName, normalizePath } from '../decide/paths.js';
 import type { Logger } from '../log.js';
+import type { HeldCounter } from '../ops/held-counter.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Forwarder } from '../proxy/forwarder.js';
 import type { SnapshotStore } from '../snapshot/store.js';
@@ -21,13 +23,15 @@ export const BYPASS_HEADER = 'x-intermission-bypass';
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export interface HandlerDeps {
-  config: Pick<Config, 'statusPath' | 'adminPath' | 'allowedPaths' | 'bypassCidrs' | 'trustProxy' | 'accessLog'>;
+  config: Pick<Config, 'statusPath' | 'adminPath' | 'allowedPaths' | 'bypassCidrs' | 'trustProxy' | 'accessLog' | 'healthcheck'>;
   store: SnapshotStore;
   forwarder: Forwarder;
   responder: Responder;
   /** The express app for the gateway's own routes. */
   app: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   metrics: Metrics;
+  /** Counts held requests by window and by outage. */
+  held: HeldCounter;
   log: Logger;
   now?: () => number;
 }
@@ -67,8 +71,12 @@ class LazyRequestFacts implements RequestFacts {
   }
 }
 
-export function createHandlers({ config, store, forwarder, responder, app, metrics, log, now = Date.now }: HandlerDeps): Handlers {
-  const policy: DecidePolicy = { allowedPaths: config.allowedPaths, bypassCidrs: config.bypassCidrs };
+export function createHandlers({ config, store, forwarder, responder, app, metrics, held, log, now = Date.now }: HandlerDeps): Handlers {
+  const policy: DecidePolicy = {
+    allowedPaths: config.allowedPaths,
+    bypassCidrs: config.bypassCidrs,
+    upstreamChecks: config.healthcheck.intervalSeconds > 0,
+  };
   const reserved = [config.statusPath, config.adminPath, '/_gateway'];
   const isReserved = (path: string) => reserved.some((prefix) => hasPrefix(path, prefix));
   const logAll = config.accessLog === 'all';
@@ -96,6 +104,11 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
     return decide(snapshot, at, new LazyRequestFacts(req, path, config.trustProxy), policy);
   }
 
+  function countHeld(decision: Extract<Decision, { action: 'hold' | 'unavailable' }>): void {
+    if (decision.action === 'hold') for (const window of decision.windows) held.window(window.id);
+    else if (decision.outageId !== null) held.outage(decision.outageId);
+  }
+
   return {
     request(req, res) {
       const started = now();
@@ -112,8 +125,16 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
       const decision = decideFor(req, path, started, snapshot);
       if (decision.action === 'hold') {
         metrics.requests.hold.inc();
+        countHeld(decision);
         if (logOwn) accessLog(req, res, 'hold', started);
         responder.hold(req, res, decision, snapshot, started);
+        return;
+      }
+      if (decision.action === 'unavailable') {
+        metrics.requests.unavailable.inc();
+        countHeld(decision);
+        if (logOwn) accessLog(req, res, 'unavailable', started);
+        responder.unavailable(req, res, snapshot, started);
         return;
       }
       const outcome = decision.action;
@@ -131,8 +152,9 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
         return;
       }
       const decision = decideFor(req, path, at, store.current());
-      if (decision.action === 'hold') {
-        metrics.requests.hold.inc();
+      if (decision.action === 'hold' || decision.action === 'unavailable') {
+        metrics.requests[decision.action].inc();
+        countHeld(decision);
         responder.refuseUpgrade(req, socket, decision, at);
         return;
       }

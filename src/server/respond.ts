@@ -1,26 +1,31 @@
 // The responses the gateway writes itself instead of forwarding: the maintenance page or
-// JSON while a window holds a request, and the trouble page when the upstream fails.
+// JSON while a window holds a request, and the trouble page when the upstream fails or is
+// judged down.
 
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Config } from '../config/config.js';
 import { retryAfterSeconds, type Decision } from '../decide/decide.js';
 import { safeReturnPath } from '../decide/paths.js';
+import { retryAfterWhileDown } from '../health/judge.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { buildStatusView, type PageState } from '../status/view-model.js';
 import type { StatusRenderer } from '../status/render.js';
 import { securityHeaderList } from './security-headers.js';
 
 type Hold = Extract<Decision, { action: 'hold' }>;
+type Unavailable = Extract<Decision, { action: 'unavailable' }>;
 
 export interface Responder {
   hold(req: http.IncomingMessage, res: http.ServerResponse, decision: Hold, snapshot: Snapshot, now: number): void;
   trouble(req: http.IncomingMessage, res: http.ServerResponse, status: 502 | 504, snapshot: Snapshot, now: number): void;
+  /** The upstream is judged down: the trouble page (or JSON), 503 with Retry-After from the health check thresholds. */
+  unavailable(req: http.IncomingMessage, res: http.ServerResponse, snapshot: Snapshot, now: number): void;
   /** Refuses a WebSocket upgrade with the same 503, before any upgrade happens. */
-  refuseUpgrade(req: http.IncomingMessage, socket: Duplex, decision: Hold, now: number): void;
+  refuseUpgrade(req: http.IncomingMessage, socket: Duplex, decision: Hold | Unavailable, now: number): void;
 }
 
-type ResponderConfig = Pick<Config, 'statusPath' | 'siteName' | 'supportEmail' | 'publicUrl' | 'trustProxy'>;
+type ResponderConfig = Pick<Config, 'statusPath' | 'siteName' | 'supportEmail' | 'publicUrl' | 'trustProxy' | 'healthcheck'>;
 
 /** Browsers ask for text/html; API clients, curl and monitors get JSON. */
 export function wantsHtml(req: http.IncomingMessage): boolean {
@@ -31,6 +36,7 @@ export function wantsHtml(req: http.IncomingMessage): boolean {
 export function createResponder(config: ResponderConfig, renderer: StatusRenderer): Responder {
   const securityHeaders = securityHeaderList();
   const pageOptions = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
+  const retryWhileDown = retryAfterWhileDown(config.healthcheck);
 
   /** Absolute, so API clients can follow it: PUBLIC_URL, or the scheme and host the client used. */
   function statusUrl(req: http.IncomingMessage): string {
@@ -72,6 +78,15 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
     });
   }
 
+  function unavailableJson(req: http.IncomingMessage): string {
+    return JSON.stringify({
+      status: 'unavailable',
+      message: 'The application is not responding; we have been alerted.',
+      retry_after: retryWhileDown,
+      status_url: statusUrl(req),
+    });
+  }
+
   return {
     hold(req, res, decision, snapshot, now) {
       const retryAfter = retryAfterSeconds(decision.until, now);
@@ -102,9 +117,19 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
       send(res, status, undefined, 'application/json; charset=utf-8', body);
     },
 
+    unavailable(req, res, snapshot, now) {
+      if (wantsHtml(req)) {
+        // The trouble page's "not responding" form; the status says it is temporary, Retry-After when to look again.
+        send(res, 503, retryWhileDown, 'text/html; charset=utf-8', page(snapshot, now, { kind: 'trouble', status: 502 }, 'trouble:502'));
+      } else {
+        send(res, 503, retryWhileDown, 'application/json; charset=utf-8', unavailableJson(req));
+      }
+    },
+
     refuseUpgrade(req, socket, decision, now) {
-      const retryAfter = retryAfterSeconds(decision.until, now);
-      const body = maintenanceJson(req, decision, retryAfter);
+      const hold = decision.action === 'hold';
+      const retryAfter = hold ? retryAfterSeconds(decision.until, now) : retryWhileDown;
+      const body = hold ? maintenanceJson(req, decision, retryAfter) : unavailableJson(req);
       const head = [
         'HTTP/1.1 503 Service Unavailable',
         'Content-Type: application/json; charset=utf-8',

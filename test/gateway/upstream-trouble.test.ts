@@ -9,6 +9,10 @@ import { request } from '../helpers/http.js';
 let db: TestDatabase;
 const gateways: TestGateway[] = [];
 
+// These tests are about what one failed request gets (502/504), not about judging the upstream
+// down: health checks and passive detection are off, so no outage turns the answers into 503s.
+const NO_DETECTION = { HEALTHCHECK_INTERVAL_S: '0', HEALTHCHECK_REQUEST_FAILURES: '0' };
+
 /** An address where nothing listens: bind a port, then free it. */
 async function deadAddress(): Promise<string> {
   const server = http.createServer();
@@ -30,7 +34,7 @@ after(async () => {
 
 describe('upstream trouble', () => {
   it('serves the trouble page with 502 when the upstream refuses connections', async () => {
-    const gw = await startGateway(db.url, await deadAddress());
+    const gw = await startGateway(db.url, await deadAddress(), NO_DETECTION);
     gateways.push(gw);
     const page = await request(`${gw.url}/checkout`, { headers: { accept: 'text/html' } });
     assert.equal(page.status, 502);
@@ -47,7 +51,7 @@ describe('upstream trouble', () => {
   it('answers 504 when the upstream is silent past UPSTREAM_TIMEOUT_MS', async () => {
     const silent = http.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const gw = await startGateway(db.url, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, { UPSTREAM_TIMEOUT_MS: '300' });
+    const gw = await startGateway(db.url, `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, { ...NO_DETECTION, UPSTREAM_TIMEOUT_MS: '300' });
     gateways.push(gw);
     const started = Date.now();
     const res = await request(`${gw.url}/report`, { headers: { accept: 'application/json' } });
@@ -60,7 +64,7 @@ describe('upstream trouble', () => {
   it('answers 502 when the upstream resets the connection', async () => {
     const rude = http.createServer((req) => req.socket.destroy());
     await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
-    const gw = await startGateway(db.url, `http://127.0.0.1:${(rude.address() as AddressInfo).port}`);
+    const gw = await startGateway(db.url, `http://127.0.0.1:${(rude.address() as AddressInfo).port}`, NO_DETECTION);
     gateways.push(gw);
     assert.equal((await request(`${gw.url}/`)).status, 502);
     rude.close();
@@ -73,7 +77,7 @@ describe('upstream trouble', () => {
       setTimeout(() => res.socket?.destroy(), 50);
     });
     await new Promise<void>((resolve) => halfway.listen(0, '127.0.0.1', resolve));
-    const gw = await startGateway(db.url, `http://127.0.0.1:${(halfway.address() as AddressInfo).port}`);
+    const gw = await startGateway(db.url, `http://127.0.0.1:${(halfway.address() as AddressInfo).port}`, NO_DETECTION);
     gateways.push(gw);
     await assert.rejects(request(`${gw.url}/`));
     halfway.close();

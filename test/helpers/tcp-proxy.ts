@@ -15,6 +15,8 @@ export interface TcpProxy {
   counts(): Record<string, number>;
   /** Simple queries ('Q') plus extended-protocol parses ('P'): each one is a statement sent to the server. */
   statements(): number;
+  /** The SQL of each statement counted by statements(), in the order sent. */
+  sql(): string[];
   /** Destroys every connection and refuses new ones (reset as soon as they arrive) until restore(). */
   cut(): void;
   restore(): void;
@@ -35,8 +37,16 @@ export function pgTarget(url: string): net.NetConnectOpts {
   return { host: host.replace(/^\[|\]$/g, '') || 'localhost', port };
 }
 
+/** A statement's SQL: the body of a Query, or the second C string of a Parse (after its name). */
+function sqlOf(type: string, body: Buffer): string | undefined {
+  if (type === 'Q') return body.toString('utf8', 0, body.indexOf(0));
+  if (type !== 'P') return undefined;
+  const start = body.indexOf(0) + 1;
+  return body.toString('utf8', start, body.indexOf(0, start));
+}
+
 /** Splits one client's byte stream into frontend messages and counts them by type. */
-function createCounter(counts: Map<string, number>): (chunk: Buffer) => void {
+function createCounter(counts: Map<string, number>, statements: string[]): (chunk: Buffer) => void {
   let pending: Buffer = Buffer.alloc(0);
   let startup = true;
   return function countMessages(chunk) {
@@ -57,6 +67,8 @@ function createCounter(counts: Map<string, number>): (chunk: Buffer) => void {
       if (pending.length < 1 + length) return;
       const type = String.fromCharCode(pending[0]!);
       counts.set(type, (counts.get(type) ?? 0) + 1);
+      const sql = sqlOf(type, pending.subarray(5, 1 + length));
+      if (sql !== undefined) statements.push(sql);
       pending = pending.subarray(1 + length);
     }
   };
@@ -65,6 +77,7 @@ function createCounter(counts: Map<string, number>): (chunk: Buffer) => void {
 export async function startTcpProxy(databaseUrl: string): Promise<TcpProxy> {
   const target = pgTarget(databaseUrl);
   const counts = new Map<string, number>();
+  const statements: string[] = [];
   const pairs = new Set<net.Socket>();
   let refusing = false;
   let accepted = 0;
@@ -76,7 +89,7 @@ export async function startTcpProxy(databaseUrl: string): Promise<TcpProxy> {
     }
     accepted += 1;
     const upstream = net.connect(target);
-    const count = createCounter(counts);
+    const count = createCounter(counts, statements);
     pairs.add(client);
     pairs.add(upstream);
     const closeBoth = (): void => {
@@ -118,6 +131,7 @@ export async function startTcpProxy(databaseUrl: string): Promise<TcpProxy> {
     },
     counts: () => Object.fromEntries(counts),
     statements: () => (counts.get('Q') ?? 0) + (counts.get('P') ?? 0),
+    sql: () => [...statements],
     cut() {
       refusing = true;
       for (const socket of pairs) socket.destroy();
