@@ -101,14 +101,20 @@ export async function extendWindow(db: Queryable, id: string, extension: Extensi
     end = extension.until.getTime();
   }
   checkEnd(window, window.startsAt, end, now, 'byMs' in extension ? 'by' : 'until');
-  return update(db, id, 'ends_at = $2::timestamptz', [new Date(end).toISOString()]);
+  // A window waiting for its check gets more work time: it is in progress again until its new end.
+  return update(db, id, "ends_at = $2::timestamptz, lifecycle = CASE WHEN lifecycle = 'verifying' THEN 'in_progress' ELSE lifecycle END", [new Date(end).toISOString()]);
 }
 
-/** Ends a window in force now; the planned end stays on record. */
+/**
+ * Ends a window in force now; the planned end stays on record. One past its end that waits for the
+ * application to pass a check is completed without waiting: the person ending it has checked.
+ */
 export async function endWindow(db: Queryable, id: string): Promise<WindowRecord> {
   const locked = await lockWindow(db, id);
   refuseFinished(locked, 'ended');
   if (locked.state === 'upcoming') throw new ConflictError(`window #${id} has not started yet: cancel it instead`);
+  const end = effectiveEnd(locked.window);
+  if (end !== null && end <= locked.now) return update(db, id, "lifecycle = 'completed', completed_at = now()", []);
   return update(db, id, 'ended_at = now()', []);
 }
 

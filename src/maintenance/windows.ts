@@ -109,6 +109,8 @@ export const RECORD_COLUMNS = `${WINDOW_COLUMNS}, kind, series_id::text, detache
 export const EFFECTIVE_END_SQL = `least(coalesce(ended_at, 'infinity'), coalesce(ends_at, 'infinity'))`;
 // Not called off: a window ended at its very start never held anything (see cancelWindow).
 export const NOT_CANCELLED_SQL = `(ended_at IS NULL OR ended_at > starts_at)`;
+// Holds traffic now or will: not over yet, or past its end and waiting for the upstream's check (isInForce).
+export const CURRENT_SQL = `(${EFFECTIVE_END_SQL} > now() OR (verify_upstream AND lifecycle <> 'completed' AND ${NOT_CANCELLED_SQL}))`;
 
 // A listing is for people: more rows than this (say, a long recurring series) would only scroll away.
 const LIST_LIMIT = 100;
@@ -147,12 +149,15 @@ export function toWindowRecord(row: WindowRecordRow): WindowRecord {
   };
 }
 
-/** Where a window stands at `now`: cancelled (ended at its start), over, in force or upcoming. */
+/**
+ * Where a window stands at `now`: cancelled (ended at its start), in force (a verifying window past
+ * its end too: it still holds traffic), over, or upcoming.
+ */
 export function windowState(window: MaintenanceWindow, now: number): WindowState {
   const end = effectiveEnd(window);
   if (end !== null && end <= window.startsAt) return 'cancelled';
-  if (end !== null && end <= now) return 'over';
-  return window.startsAt <= now ? 'in_force' : 'upcoming';
+  if (isInForce(window, now)) return 'in_force';
+  return end !== null && end <= now ? 'over' : 'upcoming';
 }
 
 // created_by is left to its column default, intermission_actor(): whoever writeAs() named.
@@ -189,10 +194,12 @@ export async function startNow(db: Queryable, input: StartNowInput): Promise<Win
 export async function endNow(db: Queryable): Promise<WindowRecord[]> {
   try {
     const { rows } = await db.query<WindowRecordRow>(
-      `UPDATE windows SET ended_at = now(), updated_at = now()
-       WHERE starts_at <= now()
-         AND coalesce(ended_at, 'infinity') > now()
-         AND coalesce(ends_at, 'infinity') > now()
+      // One past its end while waiting for its check is completed: whoever ends everything has checked.
+      `UPDATE windows SET ended_at = CASE WHEN ${EFFECTIVE_END_SQL} > now() THEN now() ELSE ended_at END,
+                          lifecycle = CASE WHEN ${EFFECTIVE_END_SQL} > now() THEN lifecycle ELSE 'completed' END,
+                          completed_at = CASE WHEN ${EFFECTIVE_END_SQL} > now() THEN completed_at ELSE now() END,
+                          updated_at = now()
+       WHERE starts_at <= now() AND ${CURRENT_SQL}
        RETURNING ${RECORD_COLUMNS}`,
     );
     return rows.map(toWindowRecord).sort((a, b) => a.startsAt - b.startsAt || Number(a.id) - Number(b.id));
@@ -242,7 +249,7 @@ export interface ListOptions {
 
 /** Windows for a listing; cancelled ones count as past, since they will never hold traffic. */
 export async function listWindows(db: Queryable, { scope, limit = LIST_LIMIT }: ListOptions): Promise<WindowRecord[]> {
-  const current = `${EFFECTIVE_END_SQL} > now() AND ${NOT_CANCELLED_SQL}`;
+  const current = `${CURRENT_SQL} AND ${NOT_CANCELLED_SQL}`;
   const sql =
     scope === 'past'
       ? `SELECT ${RECORD_COLUMNS} FROM windows WHERE NOT (${current}) ORDER BY ${EFFECTIVE_END_SQL} DESC, id DESC LIMIT $1`
@@ -264,7 +271,7 @@ export async function listCurrentAndUpcoming(pool: Pool): Promise<CurrentAndUpco
       const clock = await client.query<{ now: Date }>('SELECT now() AS now');
       const { rows } = await client.query<WindowRow>(
         `SELECT ${WINDOW_COLUMNS} FROM windows
-         WHERE least(coalesce(ended_at, 'infinity'), coalesce(ends_at, 'infinity')) > now()
+         WHERE ${CURRENT_SQL}
          ORDER BY starts_at, id
          LIMIT ${LIST_LIMIT}`,
       );

@@ -3,7 +3,7 @@
 
 import type pg from 'pg';
 import { latestUpdates } from '../maintenance/updates.js';
-import { NOT_CANCELLED_SQL, toWindow, WINDOW_COLUMNS, type WindowRow } from '../maintenance/windows.js';
+import { CURRENT_SQL, toWindow, WINDOW_COLUMNS, type WindowRow } from '../maintenance/windows.js';
 import type { IncidentImpact, IncidentStatus } from '../maintenance/incident-status.js';
 import {
   NO_SETTINGS,
@@ -30,9 +30,7 @@ const MAX_PAST_WINDOWS = 20;
 
 // Windows not over yet: in force now, still to come, or waiting for the upstream to pass a check.
 const WINDOWS_SQL = `
-  SELECT ${WINDOW_COLUMNS} FROM windows
-  WHERE least(coalesce(ended_at, 'infinity'), coalesce(ends_at, 'infinity')) > now()
-     OR (verify_upstream AND lifecycle <> 'completed' AND ${NOT_CANCELLED_SQL})
+  SELECT ${WINDOW_COLUMNS} FROM windows WHERE ${CURRENT_SQL}
   ORDER BY starts_at, id`;
 
 // What the status page tells of recent work: the plan against what happened. Held counts arrive

@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
 import { startGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
+import { api, makeToken } from '../helpers/admin.js';
+import { API } from '../admin/fixtures.js';
 
 let db: TestDatabase;
 let gw: TestGateway;
@@ -110,5 +112,33 @@ describe('the lifecycle of a window', () => {
     assert.match(rows[0]!.body, /did not pass its health check .*HTTP 503/);
     assert.ok(row.completed_at!.getTime() - row.starts_at.getTime() >= 3500, 'not before the end plus the limit');
     await waitFor(async () => (await request(`${gw.url}/orders`)).status === 200, 1000, 'forwarded after the limit');
+  });
+
+  it('lets customers through at once when an operator ends a window that is still verifying', async () => {
+    healthStatus = 503;
+    const token = await makeToken(gw.pool, 'operator');
+    const id = await insertWindow(0, 500, 'verify');
+    await lifecycleBecomes(id, 'verifying');
+    assert.equal((await request(`${gw.url}/orders`)).status, 503);
+    const ended = await api(gw.url, token, 'POST', `${API}/windows/${id}/end`, {});
+    assert.equal(ended.status, 200);
+    assert.equal(ended.body.window.lifecycle, 'completed');
+    assert.ok(ended.body.window.completed_at);
+    await waitFor(async () => (await request(`${gw.url}/orders`)).status === 200, 1000, 'forwarded without waiting for the check');
+    assert.deepEqual(await eventsOf(id), ['window.started', 'window.ended']);
+  });
+
+  it('puts a verifying window back in progress when it is extended, and verifies again at its new end', async () => {
+    healthStatus = 503;
+    const token = await makeToken(gw.pool, 'operator', 'extender');
+    const id = await insertWindow(0, 500, 'verify');
+    await lifecycleBecomes(id, 'verifying');
+    const extended = await api(gw.url, token, 'POST', `${API}/windows/${id}/extend`, { by: '2s' });
+    assert.equal(extended.status, 200);
+    assert.equal(extended.body.window.lifecycle, 'in_progress');
+    healthStatus = 200;
+    await lifecycleBecomes(id, 'completed', 6000);
+    const row = await windowRow(id);
+    assert.ok(row.completed_at!.getTime() >= Date.parse(extended.body.window.ends_at), 'completed after its new end, not before');
   });
 });

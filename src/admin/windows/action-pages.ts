@@ -13,7 +13,7 @@ import { backPath, overlapFlash } from './form.js';
 import { extendSchema, postUpdateSchema, updateSchema } from './input.js';
 import { windowId } from './json.js';
 import type { WindowOperations } from './operations.js';
-import { windowView } from './view.js';
+import { windowView, type WindowView } from './view.js';
 import { fromNow } from '../../status/time-text.js';
 
 /** Adds the routes to pages itself (not a nested router), so every route can be listed from it. */
@@ -96,6 +96,13 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
     );
   });
 
+  /** What ending does to customers: at once, after the health check, or at once without waiting for it. */
+  function endConsequence(window: WindowView): string {
+    if (window.lifecycle === 'verifying') return 'It is waiting for the application to pass a health check: ending it lets customers through now, without waiting.';
+    if (window.verifyUpstream) return 'Customers reach the application again once it passes a health check (end it again to stop waiting).';
+    return 'Customers reach the application again at once; the status page shows the window as over.';
+  }
+
   pages.post('/windows/:id/end', requireRole('operator'), async function end(req, res) {
     const id = windowId(req.params.id);
     const back = backPath(req, id) === '' ? 'dashboard' : 'window';
@@ -105,7 +112,7 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
         heading: `End “${window.title}” now?`,
         lines: [
           window.state === 'in_force' ? `In force since ${window.startsText}; planned to end ${window.endText}.` : `This window is ${window.stateLabel.toLowerCase()}.`,
-          'Customers reach the application again at once; the status page shows the window as over.',
+          endConsequence(window),
         ],
         action: `${config.adminPath}/windows/${id}/end`,
         confirmLabel: 'Yes, end now',

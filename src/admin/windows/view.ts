@@ -78,6 +78,7 @@ export interface WindowView {
   createdBy: string;
   openEnded: boolean;
   verifyUpstream: boolean;
+  lifecycle: WindowLifecycle;
   /** Statuspage's phase: Scheduled, In progress, Verifying, Completed. */
   lifecycleLabel: string;
   /** Once completed: "Took 1 h 12 min, 12 min longer than planned (1 h)". */
@@ -125,6 +126,7 @@ export function windowView(window: WindowRecord, zone: string, now: number, comp
     createdBy: window.createdBy,
     openEnded: window.endsAt === null,
     verifyUpstream: window.verifyUpstream,
+    lifecycle: window.lifecycle,
     lifecycleLabel: LIFECYCLE_LABELS[window.lifecycle],
     outcomeText: outcome(window),
     heldText: window.heldRequests > 0 ? `${heldCountText(window.heldRequests)} answered with the status page` : null,
