@@ -10,7 +10,7 @@ import { choiceToCron, REPEATS, type Repeat } from '../../schedule/recurrence-ch
 import type { FormValues } from '../form.js';
 import { parseTimeZone } from '../time-zone.js';
 import { checked, text } from '../validation.js';
-import { detailFields } from '../windows/input.js';
+import { detailChanges, detailFields, details } from '../windows/input.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -55,15 +55,7 @@ export const createSeriesSchema = z
   })
   .transform(
     (input): SeriesInput => ({
-      title: input.title,
-      message: input.message ?? '',
-      kind: input.kind ?? 'maintenance',
-      mode: input.mode ?? 'block',
-      response: input.response ?? 'render',
-      pathPrefixes: input.paths ?? [],
-      hosts: input.hosts ?? [],
-      componentIds: input.component_ids ?? [],
-      verifyUpstream: input.verify_upstream,
+      ...details(input),
       cron: input.cron,
       timeZone: input.time_zone,
       durationMs: input.duration,
@@ -84,15 +76,7 @@ export const updateSeriesSchema = z
   })
   .transform((input, ctx): SeriesChanges => {
     const changes: SeriesChanges = {
-      title: input.title,
-      message: input.message,
-      kind: input.kind,
-      mode: input.mode,
-      response: input.response,
-      pathPrefixes: input.paths,
-      hosts: input.hosts,
-      componentIds: input.component_ids,
-      verifyUpstream: input.verify_upstream,
+      ...detailChanges(input),
       cron: input.cron,
       timeZone: input.time_zone,
       durationMs: input.duration,

@@ -5,24 +5,17 @@ import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
 import { formatDuration } from '../../maintenance/input.js';
 import type { SeriesRecord } from '../../maintenance/series.js';
-import { WINDOW_KINDS, type WindowRecord } from '../../maintenance/windows.js';
+import type { WindowRecord } from '../../maintenance/windows.js';
 import { nextOccurrences } from '../../schedule/recurrence.js';
 import { describeRecurrence } from '../../schedule/recurrence-choice.js';
-import { windowJson, windowJsonSchema } from '../windows/json.js';
+import { windowDetailsJson, windowJson, windowJsonSchema } from '../windows/json.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 export const NEXT_STARTS = 3;
 
 export const seriesJsonSchema = z.object({
   id: z.string().describe('the series id (digits)'),
-  title: z.string(),
-  message: z.string(),
-  kind: z.enum(WINDOW_KINDS),
-  mode: z.enum(['block', 'read_only']),
-  response: z.enum(['render', 'redirect']),
-  paths: z.array(z.string()).describe('path prefixes held; empty: every path'),
-  hosts: z.array(z.string()).describe('host names held; empty: every host'),
-  component_ids: z.array(z.string()).describe('components shown under maintenance while an occurrence is in force'),
+  ...windowDetailsJson,
   verify_upstream: z.boolean().describe('after each occurrence, traffic stays held until the upstream passes a health check'),
   cron: z.string().describe('the node-cron expression, read in time_zone'),
   description: z.string().describe('the recurrence in words, e.g. "Every Monday and Thursday at 22:00"'),

@@ -87,7 +87,23 @@ function timeOf(ctx: Ctx, raw: string, zone: string | undefined, field: string):
   }
 }
 
-function details(input: z.output<z.ZodObject<typeof detailFields>> & { title: string }) {
+/** The details an edit gives, as changes: a field left out stays undefined, so it is unchanged. */
+export function detailChanges(input: Omit<z.output<z.ZodObject<typeof detailFields>>, 'verify_upstream'> & { title?: string; verify_upstream?: boolean }) {
+  return {
+    title: input.title,
+    message: input.message,
+    kind: input.kind,
+    mode: input.mode,
+    response: input.response,
+    pathPrefixes: input.paths,
+    hosts: input.hosts,
+    componentIds: input.component_ids,
+    verifyUpstream: input.verify_upstream,
+  };
+}
+
+/** The details every window (and every occurrence of a series) gets, with their defaults. */
+export function details(input: z.output<z.ZodObject<typeof detailFields>> & { title: string }) {
   return {
     title: input.title,
     message: input.message ?? '',
@@ -184,15 +200,7 @@ export const updateSchema = z
   .transform((input, ctx): WindowChanges => {
     if (bothGiven(ctx, input)) return z.NEVER;
     const changes: WindowChanges = {
-      title: input.title,
-      message: input.message,
-      kind: input.kind,
-      mode: input.mode,
-      response: input.response,
-      pathPrefixes: input.paths,
-      hosts: input.hosts,
-      componentIds: input.component_ids,
-      verifyUpstream: input.verify_upstream,
+      ...detailChanges(input),
       durationMs: input.duration,
       startsAt: input.starts_at === undefined ? undefined : timeOf(ctx, input.starts_at, input.time_zone, 'starts_at'),
       endsAt: input.ends_at === undefined ? undefined : timeOf(ctx, input.ends_at, input.time_zone, 'ends_at'),

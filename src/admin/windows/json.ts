@@ -9,8 +9,8 @@ import { NotFoundError } from '../../errors.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export const windowJsonSchema = z.object({
-  id: z.string().describe('the window id (digits)'),
+/** What a window (or each occurrence of a series) tells customers and holds. */
+export const windowDetailsJson = {
   title: z.string(),
   message: z.string(),
   kind: z.enum(WINDOW_KINDS),
@@ -19,6 +19,11 @@ export const windowJsonSchema = z.object({
   paths: z.array(z.string()).describe('path prefixes held; empty: every path'),
   hosts: z.array(z.string()).describe('host names held; empty: every host'),
   component_ids: z.array(z.string()).describe('components shown under maintenance while it is in force'),
+};
+
+export const windowJsonSchema = z.object({
+  id: z.string().describe('the window id (digits)'),
+  ...windowDetailsJson,
   starts_at: z.string().describe('ISO 8601, UTC'),
   ends_at: z.string().nullable().describe('the planned end; null: open-ended'),
   ended_at: z.string().nullable().describe('when it was ended early or cancelled'),
