@@ -7,14 +7,18 @@ import { createTestDatabase, stopTestServer, type TestDatabase } from '../helper
 import { waitFor } from '../helpers/gateway.js';
 import { killLeftovers, startGatewayProcess, type GatewayProcess } from '../helpers/process.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
+import { startReceiver, type Receiver } from '../notify/receiver.js';
 
 let db: TestDatabase;
 let upstream: Upstream;
 let replicas: GatewayProcess[] = [];
+let receiver: Receiver;
 
 before(async () => {
   db = await createTestDatabase();
   upstream = await startUpstream();
+  receiver = await startReceiver();
+  await db.query("INSERT INTO webhooks (url, events, secret) VALUES ($1, '{window.scheduled,window.started,window.ended}', 'whsec_run-once-test-secret')", [`${receiver.url}/hook`]);
   const env = { UPSTREAM_URL: upstream.url, DATABASE_URL: db.url, LOG_LEVEL: 'info', HEALTHCHECK_INTERVAL_S: '1', HEALTHCHECK_PATH: '/' };
   replicas = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
 });
@@ -23,6 +27,7 @@ after(async () => {
   await Promise.all(replicas.map((replica) => replica.stop(5000)));
   await killLeftovers();
   await upstream?.close();
+  await receiver?.close();
   await db?.drop();
   await stopTestServer();
 });
@@ -62,5 +67,11 @@ describe('jobs on two gateways', () => {
     assert.deepEqual(rows.map((row) => [row.type, Number(row.n)]), [['window.ended', 5], ['window.scheduled', 5], ['window.started', 5]]);
     const audit = await db.query<{ n: string }>("SELECT count(*) AS n FROM audit_log WHERE action = 'window.lifecycle' AND object_id = ANY($1)", [ids]);
     assert.equal(Number(audit.rows[0]!.n), 10, 'two transitions for each window, each written once');
+    // Both gateways deliver webhooks; each delivery reaches the receiver once.
+    await waitFor(() => receiver.received.length >= 15, 5000, 'fifteen deliveries received');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const deliveries = receiver.received.map((request) => String(request.headers['intermission-delivery']));
+    assert.equal(deliveries.length, 15, 'no delivery sent twice');
+    assert.equal(new Set(deliveries).size, 15);
   });
 });
