@@ -19,7 +19,7 @@ const LATEST_UPDATES = 8;
 const UPCOMING = 5;
 export const QUICK_DURATION = '30m';
 
-export function addDashboardPage(pages: express.Router, { pool, store, now }: AdminDeps, probe: UpstreamProbe): void {
+export function addDashboardPage(pages: express.Router, { config, pool, store, now }: AdminDeps, probe: UpstreamProbe): void {
 
   pages.get('/', requireRole('viewer'), async function dashboard(req, res) {
     const zone = pageZone(req, res);
@@ -29,14 +29,16 @@ export function addDashboardPage(pages: express.Router, { pool, store, now }: Ad
       probe(),
     ]);
     const at = now();
-    const components = store.current().components;
+    const { components, upstream: judged } = store.current();
+    // With checks off a "down" left in the database is not acted on (see decide), so not shown either.
+    const downSince = judged.state === 'down' && config.healthcheck.intervalSeconds > 0 ? judged.since : null;
     const inForce = windows.filter((w) => windowState(w, at) === 'in_force');
     const upcoming = windows.filter((w) => windowState(w, at) === 'upcoming');
     res.render('admin/dashboard', {
       title: 'Dashboard',
       nav: '/',
       zone,
-      state: stateLine(inForce, zone, at),
+      state: stateLine(inForce, zone, at, downSince),
       inForce: inForce.map((w) => windowView(w, zone, at, components)),
       upcoming: upcoming.slice(0, UPCOMING).map((w) => windowView(w, zone, at, components)),
       moreUpcoming: Math.max(0, upcoming.length - UPCOMING),

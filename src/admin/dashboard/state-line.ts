@@ -1,5 +1,6 @@
-// The dashboard's one line: is traffic forwarded or held, by which window(s), until when.
-// A pure function of the windows in force, the SRE's zone and the time.
+// The dashboard's one line: is traffic forwarded or held, by which window(s), until when, or
+// answered with the trouble page while the application is judged down. A pure function of the
+// windows in force, the upstream's judged state, the SRE's zone and the time.
 
 import type { WindowRecord } from '../../maintenance/windows.js';
 import { formatTime } from '../time-zone.js';
@@ -19,7 +20,15 @@ function partial(window: WindowRecord): boolean {
   return window.mode === 'read_only' || window.pathPrefixes.length > 0 || window.hosts.length > 0;
 }
 
-export function stateLine(inForce: readonly WindowRecord[], zone: string, now: number): StateLine {
+/** `downSince`: when the application was judged down, or null while it is up (or checks are off). */
+export function stateLine(inForce: readonly WindowRecord[], zone: string, now: number, downSince: number | null = null): StateLine {
+  if (inForce.length === 0 && downSince !== null) {
+    return {
+      kind: 'holding',
+      headline: 'Customers get the trouble page',
+      detail: `the application is judged down since ${formatTime(downSince, zone)} (${fromNow(downSince, now)}); they are forwarded again once the health checks see it back.`,
+    };
+  }
   if (inForce.length === 0) {
     return { kind: 'forwarding', headline: 'Traffic is forwarded to the application', detail: 'no maintenance window is in force.' };
   }
