@@ -5,6 +5,12 @@ import type { TestDatabase } from '../helpers/database.js';
 
 export const ADMIN = '/admin';
 export const API = '/admin/api/v1';
+
+/**
+ * Audit rows written by people and tokens, for "nothing was written" checks: the jobs' own rows
+ * (actor system: windows moving through their lifecycle, series expanding) come on their own clock.
+ */
+export const AUDIT_BY_PEOPLE = "(SELECT count(*) FROM audit_log WHERE actor <> 'system')";
 export const SCRIPT = '<script>alert(1)</script>';
 /** SCRIPT as a page must show it. */
 export const ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;';

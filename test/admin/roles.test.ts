@@ -13,7 +13,7 @@ import type { TestDatabase } from '../helpers/database.js';
 import type { TestGateway } from '../helpers/gateway.js';
 import { useGateway } from '../helpers/harness.js';
 import type { Upstream } from '../helpers/upstream.js';
-import { ADMIN } from './fixtures.js';
+import { ADMIN, AUDIT_BY_PEOPLE } from './fixtures.js';
 
 const harness = useGateway();
 let db: TestDatabase;
@@ -44,7 +44,7 @@ function concrete(path: string): string {
 }
 
 async function auditCount(): Promise<number> {
-  return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log')).rows[0]!.n;
+  return Number((await db.query<{ n: string }>(`SELECT ${AUDIT_BY_PEOPLE} AS n`)).rows[0]!.n);
 }
 
 let areas: ReturnType<typeof adminAreas>;

@@ -8,7 +8,7 @@ import type { TestDatabase } from '../helpers/database.js';
 import { waitFor, type TestGateway } from '../helpers/gateway.js';
 import { useGateway } from '../helpers/harness.js';
 import { request } from '../helpers/http.js';
-import { ADMIN, API, auditRows, ESCAPED, hiddenFields, SCRIPT } from './fixtures.js';
+import { ADMIN, API, AUDIT_BY_PEOPLE, auditRows, ESCAPED, hiddenFields, SCRIPT } from './fixtures.js';
 
 const harness = useGateway({ SITE_NAME: 'Env Shop', SUPPORT_EMAIL: 'env@example.com' });
 let db: TestDatabase;
@@ -32,7 +32,7 @@ async function saved(): Promise<SettingsRow> {
 
 /** The settings row and the audit log: unchanged means nothing was written. */
 async function writes(): Promise<string> {
-  const { rows } = await db.query<{ n: string }>("SELECT concat_ws(',', (SELECT count(*) FROM audit_log), (SELECT updated_at::text FROM settings)) AS n");
+  const { rows } = await db.query<{ n: string }>(`SELECT concat_ws(',', ${AUDIT_BY_PEOPLE}, (SELECT updated_at::text FROM settings)) AS n`);
   return rows[0]!.n;
 }
 

@@ -10,7 +10,7 @@ import type { TestDatabase } from '../helpers/database.js';
 import { waitFor, type TestGateway } from '../helpers/gateway.js';
 import { useGateway } from '../helpers/harness.js';
 import { startReceiver, type Receiver } from '../notify/receiver.js';
-import { ADMIN, API, auditRows, ESCAPED, hiddenFields, SCRIPT } from './fixtures.js';
+import { ADMIN, API, AUDIT_BY_PEOPLE, auditRows, ESCAPED, hiddenFields, SCRIPT } from './fixtures.js';
 
 const harness = useGateway({ WEBHOOK_RETRY_BASE_MS: '200' });
 let db: TestDatabase;
@@ -44,7 +44,7 @@ async function storedSecret(id: string): Promise<string> {
 
 /** Webhooks and audit rows: unchanged means nothing was written. */
 async function writes(): Promise<string> {
-  const { rows } = await db.query<{ n: string }>("SELECT concat_ws(',', (SELECT count(*) FROM webhooks), (SELECT count(*) FROM audit_log), (SELECT reminder_minutes FROM settings)) AS n");
+  const { rows } = await db.query<{ n: string }>(`SELECT concat_ws(',', (SELECT count(*) FROM webhooks), ${AUDIT_BY_PEOPLE}, (SELECT reminder_minutes FROM settings)) AS n`);
   return rows[0]!.n;
 }
 
