@@ -63,14 +63,3 @@ export function checkSchedule(intervalSeconds: number): string {
   if (intervalSeconds === 1) return '* * * * * *';
   return `*/${intervalSeconds} * * * * *`;
 }
-
-/** "4 min 12 s", "1 h 3 min", "35 s": how long an outage lasted, for people. */
-export function durationText(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  const rest = seconds % 60;
-  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
-  if (minutes > 0) return rest > 0 ? `${minutes} min ${rest} s` : `${minutes} min`;
-  return `${rest} s`;
-}

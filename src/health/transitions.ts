@@ -7,7 +7,7 @@ import { createIncident, lockIncident, postIncidentUpdate, setIncidentStatus } f
 import { getComponent, updateComponent } from '../maintenance/components.js';
 import type { ComponentStatus } from '../snapshot/types.js';
 import { getHealthSettings } from './health-settings.js';
-import { durationText } from './judge.js';
+import { durationText } from '../status/time-text.js';
 import { endOutage, linkOutage, openOutage, type DetectedBy, type OutageRecord } from './outages.js';
 
 export interface DownFacts {

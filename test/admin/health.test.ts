@@ -1,4 +1,5 @@
 // The Health page and API: the upstream's state, the thresholds in force and the outages for every
+import os from 'node:os';
 // role; what automation may do when it goes down, changed by admins only, validated and audited.
 
 import assert from 'node:assert/strict';
@@ -43,6 +44,11 @@ beforeEach(async () => {
   await db.query('UPDATE settings SET auto_incidents = true, upstream_component_id = NULL');
 });
 
+/** The lifecycle job runs every second: wait until it has claimed a tick. */
+async function waitForLifecycleTick(): Promise<void> {
+  await waitFor(async () => (await db.query("SELECT 1 FROM job_runs WHERE job = 'lifecycle'")).rowCount! > 0, 3000, 'a lifecycle tick');
+}
+
 describe('the Health page', () => {
   it('shows any signed-in user the state, the last check, the thresholds in force and the outages', async () => {
     await db.query("UPDATE upstream_health SET checked_at = now(), last_error = 'ECONNREFUSED', failures = 1");
@@ -64,6 +70,16 @@ describe('the Health page', () => {
     assert.match(page.body, /Component: Storefront/);
     assert.ok(page.body.includes(ESCAPED) && !page.body.includes(SCRIPT), 'the cause is escaped');
     assert.doesNotMatch(page.body, /action="\/admin\/health\/settings"/, 'no form for a viewer');
+  });
+
+  it('lists the scheduled jobs with their last run and the gateway that ran it', async () => {
+    await waitForLifecycleTick();
+    const page = await viewer.get(`${ADMIN}/health`);
+    assert.match(page.body, /<h2 id="jobs">Scheduled jobs<\/h2>/);
+    const row = /<td><code>lifecycle<\/code><\/td>\s*<td>([^<]+)<span class="muted">\(([^)]+)\)<\/span><\/td>\s*<td>([^<]+)<\/td>/.exec(page.body);
+    assert.ok(row, 'a row for the lifecycle job');
+    assert.match(row[2]!, /less than a minute ago/);
+    assert.equal(row[3], `${os.hostname()}:${process.pid}`, 'ran by this gateway, the only one');
   });
 
   it('gives admins the form, and saves it: automatic incidents off, the component linked, audited', async () => {

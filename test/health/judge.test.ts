@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkSchedule, durationText, judgeCheck, judgeRequestFailures, retryAfterWhileDown, type HealthCounters } from '../../src/health/judge.js';
+import { checkSchedule, judgeCheck, judgeRequestFailures, retryAfterWhileDown, type HealthCounters } from '../../src/health/judge.js';
 
 const THRESHOLDS = { downAfter: 3, upAfter: 2 };
 const UP: HealthCounters = { state: 'up', failures: 0, successes: 0 };
@@ -92,13 +92,5 @@ describe('what the thresholds give', () => {
     assert.equal(checkSchedule(60), '0 * * * * *');
     assert.throws(() => checkSchedule(7), /divides a minute/);
     assert.throws(() => checkSchedule(0), /divides a minute/);
-  });
-
-  it('words durations for people', () => {
-    assert.equal(durationText(252_000), '4 min 12 s');
-    assert.equal(durationText(35_400), '35 s');
-    assert.equal(durationText(120_000), '2 min');
-    assert.equal(durationText(3_780_000), '1 h 3 min');
-    assert.equal(durationText(7_200_000), '2 h');
   });
 });

@@ -76,6 +76,8 @@ describe('durations in words', () => {
   it('reads seconds, minutes, hours and days the way people say them', () => {
     assert.equal(durationText(45_000), '45 s');
     assert.equal(durationText(252_000), '4 min 12 s');
+    assert.equal(durationText(35_400), '35 s');
+    assert.equal(durationText(120_000), '2 min');
     assert.equal(durationText(60 * MINUTE), '1 h');
     assert.equal(durationText(65 * MINUTE), '1 h 5 min');
     assert.equal(durationText(51 * 60 * MINUTE), '2 days 3 h');

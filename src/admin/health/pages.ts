@@ -1,10 +1,12 @@
-// The Health page: the upstream's state, the last check, the thresholds in force and the outages
-// for every role; for admins, the form that says what automation may do when it goes down.
+// The Health page: the upstream's state, the last check, the thresholds in force, the outages and
+// the scheduled jobs' last runs for every role; for admins, the form that says what automation may
+// do when it goes down.
 
 import express from 'express';
 import { getHealthSettings, type HealthSettings } from '../../health/health-settings.js';
 import { listOutages } from '../../health/outages.js';
 import { getUpstreamHealth } from '../../health/upstream-health.js';
+import { lastJobRuns } from '../../jobs/job-runs.js';
 import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { actorOf, formError, formFields, formLocals, isFormError, pageZone, type FormValues } from '../form.js';
@@ -12,7 +14,7 @@ import { requireRole } from '../guards.js';
 import { parseInput } from '../validation.js';
 import { healthSettingsSchema } from './input.js';
 import type { HealthOperations } from './operations.js';
-import { healthView, outageView, thresholdsView } from './view.js';
+import { healthView, jobRunView, outageView, thresholdsView } from './view.js';
 
 const RECENT_OUTAGES = 50;
 
@@ -27,7 +29,12 @@ export function createHealthPages({ pool, store, config, now }: AdminDeps, ops: 
     const zone = pageZone(req, res);
     const at = now();
     const components = store.current().components;
-    const [health, settings, outages] = await Promise.all([getUpstreamHealth(pool), getHealthSettings(pool), listOutages(pool, RECENT_OUTAGES)]);
+    const [health, settings, outages, jobs] = await Promise.all([
+      getUpstreamHealth(pool),
+      getHealthSettings(pool),
+      listOutages(pool, RECENT_OUTAGES),
+      lastJobRuns(pool),
+    ]);
     res.status(status).render('admin/health/page', {
       title: 'Health',
       nav: '/health',
@@ -35,6 +42,8 @@ export function createHealthPages({ pool, store, config, now }: AdminDeps, ops: 
       health: healthView(health, zone, at),
       thresholds: thresholdsView(config.healthcheck),
       outages: outages.map((outage) => outageView(outage, zone, at, components)),
+      jobs: jobs.map((run) => jobRunView(run, zone, at)),
+      jobsOff: !config.jobs,
       components,
       ...formLocals(values ?? valuesOf(settings), error),
     });

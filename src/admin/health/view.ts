@@ -2,11 +2,11 @@
 // badges, times in the SRE's zone, durations for people. Plain data for the template.
 
 import type { HealthcheckConfig } from '../../config/config.js';
-import { durationText } from '../../health/judge.js';
+import type { JobRun } from '../../jobs/job-runs.js';
 import type { DetectedBy, OutageRecord } from '../../health/outages.js';
 import type { UpstreamHealthRecord } from '../../health/upstream-health.js';
 import type { Component } from '../../snapshot/types.js';
-import { fromNow } from '../../status/time-text.js';
+import { durationText, fromNow } from '../../status/time-text.js';
 import { formatTime } from '../time-zone.js';
 
 const DETECTED_BY_LABELS: Record<DetectedBy, string> = {
@@ -82,6 +82,27 @@ export function outageView(outage: OutageRecord, zone: string, now: number, comp
     heldRequests: outage.heldRequests.toLocaleString('en-US'),
     incidentId: outage.incidentId,
     componentName: outage.componentId === null ? null : (component?.name ?? `#${outage.componentId}`),
+  };
+}
+
+export interface JobRunView {
+  job: string;
+  lastText: string;
+  lastRelative: string;
+  ranBy: string;
+  /** "0.2 s", or "running" while it has not finished. */
+  tookText: string;
+  lastHour: number;
+}
+
+export function jobRunView(run: JobRun, zone: string, now: number): JobRunView {
+  return {
+    job: run.job,
+    lastText: formatTime(run.startedAt, zone),
+    lastRelative: fromNow(run.startedAt, now),
+    ranBy: run.ranBy,
+    tookText: run.finishedAt === null ? 'running (or its gateway stopped)' : `${((run.finishedAt - run.startedAt) / 1000).toFixed(1)} s`,
+    lastHour: run.lastHour,
   };
 }
 
