@@ -33,6 +33,14 @@ export function createPool({ url, log, max = 10, applicationName = 'intermission
 /** Runs fn in a transaction on one client; rolls back on any error. */
 export async function transaction<T>(pool: Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // pg-pool only listens for errors on idle clients: a connection lost between two statements of
+  // a checked-out one would be an uncaught 'error'. The next statement fails on its own; the
+  // broken client is then destroyed rather than returned to the pool.
+  let lost: Error | undefined;
+  const onLost = (err: Error): void => {
+    lost = err;
+  };
+  client.on('error', onLost);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -42,6 +50,7 @@ export async function transaction<T>(pool: Pool, fn: (client: pg.PoolClient) => 
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.off('error', onLost);
+    client.release(lost);
   }
 }
