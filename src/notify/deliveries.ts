@@ -73,6 +73,15 @@ const CLAIM_SQL = `
   FROM claimed c JOIN webhooks w ON w.id = c.webhook_id JOIN events e ON e.id = c.event_id
   ORDER BY c.id`;
 
+/**
+ * Whether any delivery is due: the webhooks job asks every second on some gateway, so "none" is
+ * one indexed statement (webhook_deliveries_due_idx) rather than a transaction.
+ */
+export async function anyDue(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ due: boolean }>("SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= now()) AS due");
+  return rows[0]?.due ?? false;
+}
+
 export async function claimDueDeliveries(db: Queryable, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   if (options.limit <= 0) return [];
   await db.query(EXHAUSTED_SQL, [options.maxAttempts]);

@@ -9,7 +9,7 @@ import type { Config } from '../config/config.js';
 import { transaction, type Pool } from '../db/pool.js';
 import type { Job } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
-import { claimDueDeliveries, recordOutcome, type ClaimedDelivery } from './deliveries.js';
+import { anyDue, claimDueDeliveries, recordOutcome, type ClaimedDelivery } from './deliveries.js';
 import { eventPayload, type PayloadLinks } from './event-payload.js';
 import { deliveryOutcome } from './retry-policy.js';
 import { sendWebhook } from './send-webhook.js';
@@ -97,6 +97,10 @@ export function createWebhookJob({ config, pool, log, now = Date.now }: WebhookD
   }
 
   async function claimAndSend(): Promise<number> {
+    if (!(await anyDue(pool))) {
+      backlog = false;
+      return 0;
+    }
     const busy = [...perWebhook].filter(([, count]) => count >= MAX_IN_FLIGHT_PER_WEBHOOK).map(([id]) => id);
     const claimed = await transaction(pool, (client) =>
       claimDueDeliveries(client, {
