@@ -36,7 +36,11 @@ export function describeEffect(window: MaintenanceWindow): string {
 /** One line per window, e.g. `#12 "Database upgrade": since …, until … (in 25 minutes); all paths; block`. */
 export function describeWindow(window: MaintenanceWindow, now: number): string {
   const end = effectiveEnd(window);
-  const until = end === null ? 'no end' : `until ${iso(end)} (in ${humanizeDuration(end - now)})`;
+  // In force past its end: it verifies the application, and holds until a health check passes.
+  const until =
+    end === null ? 'no end'
+    : end <= now ? `ended ${iso(end)}, held until the application passes a health check`
+    : `until ${iso(end)} (in ${humanizeDuration(end - now)})`;
   const when =
     window.startsAt <= now
       ? `since ${iso(window.startsAt)}, ${until}`
@@ -56,6 +60,7 @@ function windowJson(window: MaintenanceWindow) {
     response: window.response,
     pathPrefixes: window.pathPrefixes,
     hosts: window.hosts,
+    lifecycle: window.lifecycle,
   };
 }
 
