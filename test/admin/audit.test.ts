@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { api, Browser, makeToken, signedIn } from '../helpers/admin.js';
 import type { TestDatabase } from '../helpers/database.js';
-import type { TestGateway } from '../helpers/gateway.js';
+import { waitFor, type TestGateway } from '../helpers/gateway.js';
 import { useGateway } from '../helpers/harness.js';
 import { ADMIN, API, ESCAPED, SCRIPT } from './fixtures.js';
 
@@ -47,6 +47,9 @@ before(async () => {
   assert.equal((await api(gw.url, deployToken, 'POST', `${API}/windows/${windowId}/extend`, { by: '15m' })).status, 200);
   assert.equal((await admin.submit(`${ADMIN}/settings`, { site_name: 'Audited Shop', support_email: '', logo_url: '', brand_color: '', footer_text: '' })).status, 200);
   assert.equal((await api(gw.url, deployToken, 'POST', `${API}/bypass-links`, { note: 'QA', duration: '1h' })).status, 201);
+  // The lifecycle job records the window's start (actor system) on its next tick; after that the
+  // history stays still for the hour the window lasts, so pages and queries agree.
+  await waitFor(async () => (await db.query<{ lifecycle: string }>('SELECT lifecycle FROM windows WHERE id = $1', [windowId])).rows[0]!.lifecycle === 'in_progress', 3000, 'the window started by the lifecycle job');
 });
 
 describe('the audit log page', () => {
