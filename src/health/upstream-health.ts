@@ -5,7 +5,7 @@
 import { setAction, writeAs, type Queryable } from '../audit/write-as.js';
 import type { Pool } from '../db/pool.js';
 import { fromDatabaseError } from '../errors.js';
-import { EFFECTIVE_END_SQL, NOT_CANCELLED_SQL } from '../maintenance/windows.js';
+import { CURRENT_SQL, NOT_CANCELLED_SQL } from '../maintenance/windows.js';
 import { judgeCheck, judgeRequestFailures, type HealthCounters, type Judgement, type Thresholds, type UpstreamState } from './judge.js';
 import type { DetectedBy } from './outages.js';
 import { goDown, goUp } from './transitions.js';
@@ -26,11 +26,9 @@ export interface HealthOptions {
 }
 
 export interface CheckOutcome {
-  state: UpstreamState;
   flip: UpstreamState | null;
+  /** The outage in progress after the judgement, if any. */
   outageId: string | null;
-  /** A window held all traffic, so a failure was planned downtime and not counted. */
-  planned: boolean;
 }
 
 interface LockedRow extends HealthCounters {
@@ -43,9 +41,8 @@ interface LockedRow extends HealthCounters {
 const LOCK_SQL = `
   SELECT state, failures, successes, outage_id::text AS "outageId",
          EXISTS (SELECT 1 FROM windows
-                 WHERE starts_at <= now() AND ${NOT_CANCELLED_SQL} AND mode = 'block'
-                   AND cardinality(path_prefixes) = 0 AND cardinality(hosts) = 0
-                   AND (${EFFECTIVE_END_SQL} > now() OR (verify_upstream AND lifecycle <> 'completed'))) AS planned
+                 WHERE starts_at <= now() AND ${CURRENT_SQL} AND ${NOT_CANCELLED_SQL} AND mode = 'block'
+                   AND cardinality(path_prefixes) = 0 AND cardinality(hosts) = 0) AS planned
   FROM upstream_health WHERE id FOR UPDATE`;
 
 // A new state starts its own "since"; checked_at and last_error change only with an active check.
@@ -85,7 +82,7 @@ async function apply(
   }
   const { state, failures, successes } = judgement.counters;
   await db.query(SAVE_SQL, [state, failures, successes, outageId, check !== null, check?.error ?? null]);
-  return { state, flip: judgement.flip, outageId, planned: row.planned };
+  return { flip: judgement.flip, outageId };
 }
 
 /** Records one active check of the upstream, as actor system; audited as upstream.down or upstream.up when it flips. */
@@ -105,7 +102,7 @@ export async function recordCheck(pool: Pool, check: { ok: boolean; error: strin
 export async function reportRequestFailures(pool: Pool, cause: string, { defaultSiteName }: Pick<HealthOptions, 'defaultSiteName'>): Promise<CheckOutcome> {
   return writeAs(pool, 'system', 'upstream.down', async function recordReport(client) {
     const row = await lockRow(client);
-    if (row.planned || row.state === 'down') return { state: row.state, flip: null, outageId: row.outageId, planned: row.planned };
+    if (row.planned || row.state === 'down') return { flip: null, outageId: row.outageId };
     return apply(client, row, judgeRequestFailures(row), { detectedBy: 'requests', cause }, null, defaultSiteName);
   }, 'recording the failed requests');
 }

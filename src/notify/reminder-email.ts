@@ -1,6 +1,7 @@
 // The reminder e-mail for one window and one person: subject, plain text and a simple HTML part,
 // times in UTC and in the person's zone when they chose one, and a link to the window. Pure.
 
+import ejs from 'ejs';
 import { formatTime } from '../admin/time-zone.js';
 import type { ReminderRecipient } from './reminder-recipients.js';
 import type { RemindedWindow } from './reminders.js';
@@ -28,9 +29,8 @@ export function leadText(minutes: number): string {
   return `${minutes / 60} h`;
 }
 
-function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+// The escaping the EJS views use, for the e-mail's HTML part.
+const escapeHtml = ejs.escapeXML;
 
 /** "Sun 22 Nov 2026, 14:00 UTC (15:00 CET on Sun 22 Nov 2026)" when the person has a zone of their own. */
 function timeText(ms: number, zone: string | null): string {

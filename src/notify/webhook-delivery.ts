@@ -52,12 +52,7 @@ export function webhookRequest(delivery: ClaimedDelivery, links: PayloadLinks, n
   };
 }
 
-export interface WebhookJob extends Job {
-  /** Attempts under way on this gateway. */
-  inFlight(): number;
-}
-
-export function createWebhookJob({ config, pool, log, now = Date.now }: WebhookDeliveryDeps): WebhookJob {
+export function createWebhookJob({ config, pool, log, now = Date.now }: WebhookDeliveryDeps): Job {
   const { timeoutMs, maxAttempts, retryBaseMs } = config.webhooks;
   const links = payloadLinks(config);
   const stopping = new AbortController();
@@ -128,7 +123,6 @@ export function createWebhookJob({ config, pool, log, now = Date.now }: WebhookD
     name: 'webhooks',
     schedule: '* * * * * *',
     run: claim,
-    inFlight: () => inFlight.size,
     async stop() {
       stopping.abort();
       // A claim under way still starts its attempts (each aborted at once); wait for it to hand them over.
