@@ -102,6 +102,29 @@ const STATUS_MESSAGES: Record<OverallState, (siteName: string) => string> = {
   trouble: () => '',
 };
 
+/** Statuspage's words for each indicator, which its consumers show as they are. */
+export const INDICATOR_DESCRIPTIONS: Record<Severity, string> = {
+  none: 'All Systems Operational',
+  minor: 'Minor Service Outage',
+  major: 'Partial System Outage',
+  critical: 'Major Service Outage',
+  maintenance: 'Service Under Maintenance',
+};
+
+export interface PageStatus {
+  indicator: Severity;
+  description: string;
+}
+
+/** The page's overall state as Statuspage's status.json tells it; the same rule as the page's headline. */
+export function pageStatus(snapshot: Snapshot, now: number): PageStatus {
+  const inForce = snapshot.windows.filter((w) => isInForce(w, now));
+  const components = componentGroupViews(snapshot.components, snapshot.componentGroups, inForce).flatMap((g) => g.components);
+  const openImpacts = snapshot.incidents.filter(isOpen).map((i) => IMPACT_STATUS[i.impact]);
+  const indicator = OVERALL_SEVERITY[overallState({ kind: 'status' }, components, inForce, openImpacts)];
+  return { indicator, description: INDICATOR_DESCRIPTIONS[indicator] };
+}
+
 function overallState(state: PageState, components: ComponentView[], inForce: readonly MaintenanceWindow[], openImpacts: ComponentStatus[]): OverallState {
   if (state.kind === 'trouble') return 'trouble';
   if (state.kind === 'maintenance') return 'maintenance';
