@@ -10,6 +10,7 @@ import { createFailureWatch } from './health/request-failures.js';
 import { reportRequestFailures } from './health/upstream-health.js';
 import type { Logger } from './log.js';
 import type { Lifecycle } from './ops/health.js';
+import { createStatusStream } from './live/status-stream.js';
 import { createHeldCounter } from './ops/held-counter.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createForwarder } from './proxy/forwarder.js';
@@ -43,7 +44,8 @@ export interface Gateway {
 
 export function createGateway({ config, upstream, store, pool, log, now = Date.now }: GatewayDeps): Gateway {
   const lifecycle: Lifecycle = { draining: false };
-  const metrics = createMetrics(store, now);
+  const events = createStatusStream({ store, ...config.events, log: log.child({ module: 'events' }), now });
+  const metrics = createMetrics(store, now, events.open);
   const renderer = createStatusRenderer({ viewsDir: VIEWS_DIR });
   const responder = createResponder(config, renderer);
   const held = createHeldCounter({ pool, log: log.child({ module: 'held' }) });
@@ -77,7 +79,7 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
     },
   });
 
-  const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, now });
+  const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, events, now });
   const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, held, log, now });
 
   const server = http.createServer({ keepAlive: true }, function onRequest(req, res) {
@@ -112,6 +114,8 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
     },
     async shutdown() {
       lifecycle.draining = true;
+      // Open event streams would hold the drain to its deadline; their pages reconnect elsewhere.
+      events.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // server.close() only closes the connections idle at this moment; a keep-alive connection
       // whose response was under way goes idle later and would hold the drain to the deadline.

@@ -53,6 +53,14 @@ export interface Config {
   /** smtp:// or smtps:// URL for e-mail reminders; undefined: no e-mail. */
   smtpUrl: URL | undefined;
   smtpFrom: string;
+  events: EventsConfig;
+}
+
+export interface EventsConfig {
+  /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
+  heartbeatMs: number;
+  /** Open streams one process keeps; more are refused with 503 and the page falls back to polling. */
+  maxStreams: number;
 }
 
 export interface HealthcheckConfig {
@@ -191,6 +199,10 @@ export function loadConfig(env: read.Env = process.env): Readonly<Config> {
     }),
     smtpUrl: mail.url,
     smtpFrom: mail.from,
+    events: Object.freeze({
+      heartbeatMs: read.integer(env, 'EVENTS_HEARTBEAT_S', 15, 1, 300) * SECOND,
+      maxStreams: read.integer(env, 'EVENTS_MAX_STREAMS', 10_000, 0, 1_000_000),
+    }),
   });
 }
 

@@ -15,7 +15,7 @@ export interface Metrics {
   clientAbort(): void;
 }
 
-export function createMetrics(store: SnapshotStore, now: () => number = Date.now): Metrics {
+export function createMetrics(store: SnapshotStore, now: () => number = Date.now, openStreams: () => number = () => 0): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'intermission_process_' });
 
@@ -68,6 +68,14 @@ export function createMetrics(store: SnapshotStore, now: () => number = Date.now
     collect() {
       const at = now();
       this.set(store.current().windows.filter((window) => isInForce(window, at)).length);
+    },
+  });
+  new client.Gauge({
+    name: 'intermission_event_streams',
+    help: 'Status pages connected to this process for live updates (Server-Sent Events).',
+    registers: [registry],
+    collect() {
+      this.set(openStreams());
     },
   });
 

@@ -1,6 +1,7 @@
 // What the status page shows, as plain display data: a pure function of the snapshot, the time
 // and why the page is being shown. The template only prints; every decision is made here.
 
+import { pageFingerprint } from '../live/fingerprint.js';
 import { heldUntil, isInForce, type ComponentStatus, type MaintenanceWindow, type Snapshot } from '../snapshot/types.js';
 import { componentGroupViews, type ComponentGroupView, type ComponentView } from './component-groups.js';
 import { worst, type Severity } from './component-status.js';
@@ -65,6 +66,8 @@ export interface StatusView {
   endsInText: string | null;
   generatedAt: string;
   generatedAtText: string;
+  /** The live-update id of what this page shows; the script subscribes from it, so it hears only later changes. */
+  liveId: string;
 }
 
 const OVERALL: Record<ComponentStatus, OverallState> = {
@@ -202,5 +205,6 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
     endsInText: endsAtMs === null ? null : relativeText(endsAtMs, now),
     generatedAt: new Date(now).toISOString(),
     generatedAtText: utcText(now),
+    liveId: pageFingerprint(snapshot, now),
   };
 }

@@ -1,11 +1,14 @@
-// The status page, live: times in the reader's zone, a countdown to the expected end, and a quiet
-// check that takes the reader back to their page once it is served again. Plain ES2019, no build.
+// The status page, live: times in the reader's zone, a countdown to the expected end, changes
+// pushed over Server-Sent Events (polling when they are unavailable), and a check that takes the
+// reader back to their page once it is served again. Plain ES2019, no build.
 (function () {
   'use strict';
 
   var HELD = [502, 503, 504];
   var HELD_POLL_MS = 15000;
   var STATUS_POLL_MS = 30000;
+  // Pages fetch themselves after an event; spread over this, so a crowd of readers does not arrive at once.
+  var EVENT_SPREAD_MS = 400;
 
   var body = document.body;
   var pageKind = body.getAttribute('data-state');
@@ -129,9 +132,31 @@
       .catch(function () {});
   }
 
-  // The one place that decides when to look again; a Server-Sent Events stream can replace it.
+  var listeners = [];
+  var stream = null;
+
+  // Changes arrive over one stream for the whole page. It starts from the id of what the page
+  // shows, so the gateway sends an event only when there is something newer; after a drop the
+  // browser reconnects with Last-Event-ID by itself.
+  function subscribe() {
+    if (!window.EventSource) return;
+    var liveId = body.getAttribute('data-live-id');
+    stream = new EventSource(statusPath + '/events' + (liveId ? '?lastEventId=' + encodeURIComponent(liveId) : ''));
+    stream.addEventListener('status', function () {
+      setTimeout(function () {
+        for (var i = 0; i < listeners.length; i++) listeners[i]();
+      }, Math.random() * EVENT_SPREAD_MS);
+    });
+  }
+
+  function streaming() { return stream !== null && stream.readyState === 1; }
+
+  // The one place that decides when to look again: on each event, and by polling while no stream
+  // is open (no EventSource, a proxy that refuses streams, or a gateway at its limit).
   function watch(onChange, everyMs) {
-    setInterval(onChange, everyMs);
+    listeners.push(onChange);
+    if (stream === null) subscribe();
+    setInterval(function () { if (!streaming()) onChange(); }, everyMs);
     document.addEventListener('visibilitychange', function () {
       if (document.visibilityState === 'visible') onChange();
     });
