@@ -79,8 +79,8 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
     },
   });
 
-  const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, events, now });
-  const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, held, log, now });
+  const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, now });
+  const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, held, log, events: events.handle, now });
 
   const server = http.createServer({ keepAlive: true }, function onRequest(req, res) {
     // During a drain every response tells keep-alive clients to reconnect, to another replica.

@@ -82,6 +82,7 @@ export function createStatusStream({ store, heartbeatMs, maxStreams, log, now = 
         'Cache-Control': 'no-store, no-transform',
         // nginx buffers proxied responses unless told not to, which would hold events back.
         'X-Accel-Buffering': 'no',
+        'X-Content-Type-Options': 'nosniff',
       });
       req.socket.setNoDelay(true);
       let head = `retry: ${RETRY_MIN_MS + Math.floor(Math.random() * RETRY_SPREAD_MS)}\n\n`;

@@ -6,7 +6,6 @@ import { createAdminApp } from '../admin/app.js';
 import type { Config } from '../config/config.js';
 import type { Pool } from '../db/pool.js';
 import { GatewayError } from '../errors.js';
-import type { StatusStream } from '../live/status-stream.js';
 import type { Logger } from '../log.js';
 import { createHealthRouter, type Lifecycle } from '../ops/health.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -26,12 +25,10 @@ export interface GatewayAppDeps {
   viewsDir: string;
   pool: Pool;
   upstream: URL;
-  /** Server-Sent Events for open status pages. */
-  events: StatusStream;
   now?: () => number;
 }
 
-export function createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir, pool, upstream, events, now = Date.now }: GatewayAppDeps): express.Express {
+export function createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir, pool, upstream, now = Date.now }: GatewayAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // The admin pages render through express; templates are compiled once, whatever NODE_ENV says.
@@ -42,7 +39,6 @@ export function createGatewayApp({ config, store, renderer, metrics, lifecycle, 
   app.use(createHelmet());
 
   app.use('/_gateway', createHealthRouter(store, metrics, lifecycle), createBypassRouter(store, now));
-  app.get(`${config.statusPath}/events`, events.handle);
   app.use(config.statusPath, createStatusRouter(config, store, renderer, viewsDir, now));
   app.use(config.adminPath, createAdminApp({ config, pool, store, log: log.child({ module: 'admin' }), upstream, now }, viewsDir));
 
