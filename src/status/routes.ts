@@ -3,6 +3,7 @@
 import path from 'node:path';
 import express from 'express';
 import type { Config } from '../config/config.js';
+import { createEmbedRouter } from '../embed/routes.js';
 import type { SnapshotStore } from '../snapshot/store.js';
 import { brandStylesheet } from './brand-color.js';
 import type { StatusRenderer } from './render.js';
@@ -30,6 +31,7 @@ export function createStatusRouter(
     res.set('Cache-Control', 'public, max-age=31536000, immutable').type('css').send(css);
   });
 
+  router.use(createEmbedRouter(config, store, viewsDir, now));
   router.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: '5m', fallthrough: false }));
 
   router.get('/', function statusPage(_req, res) {
