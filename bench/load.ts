@@ -13,6 +13,9 @@ export interface LoadRun {
   connections: number;
   durationS: number;
   accept?: string;
+  /** autocannon only: requests per second across all connections (its --overallRate), and extra headers. */
+  overallRate?: number;
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -53,6 +56,8 @@ function wrkArgs(run: LoadRun): string[] {
 function autocannonArgs(run: LoadRun): string[] {
   const args = ['--json', '-c', String(run.connections), '-d', String(run.durationS), '-t', String(TIMEOUT_S)];
   if (run.accept) args.push('-H', `accept=${run.accept}`);
+  for (const [name, value] of Object.entries(run.headers ?? {})) args.push('-H', `${name}=${value}`);
+  if (run.overallRate) args.push('--overallRate', String(run.overallRate));
   return [...args, run.url];
 }
 

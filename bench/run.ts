@@ -9,6 +9,7 @@ import { startCpuCount } from './cpu.js';
 import { pickLoadTool, runLoad, type LoadRun, type LoadTool } from './load.js';
 import { measureMemory } from './memory.js';
 import { BODIES, CONNECTIONS, MAINTENANCE_CONNECTIONS, readPlan, type Plan } from './plan.js';
+import { measurePollers } from './pollers.js';
 import { BARE_HTTP_PROXY, computeChecks, DIRECT, formatReport, writeResults, type Measured, type Results } from './report.js';
 import { hasCommand, ROOT, startBareProxy, startGateway, startNginx, startUpstream, type Target } from './targets.js';
 
@@ -133,6 +134,16 @@ async function runAll(bench: Bench): Promise<void> {
   if (parts.has('nginx')) {
     if (hasCommand('nginx')) await withTarget(() => startNginx(children, upstream), (target) => measureForwarding(bench, target));
     else progress('nginx is not installed: no nginx rows');
+  }
+  if (parts.has('pollers')) {
+    // A few seconds each way is enough to see a difference; this part stays short whatever BENCH_DURATION says.
+    const short: Bench = { ...bench, plan: { ...plan, durationS: Math.min(plan.durationS, 5) } };
+    await withTarget(gateway(GATEWAY, 1), async (target) => {
+      progress(`pollers: forwarding through ${target.name}, without and with status polls`);
+      const deps = { children, tool: bench.tool, warmupS: plan.warmupS, durationS: short.plan.durationS, progress };
+      const { rows } = await measurePollers({ ...deps, measure: (t, run) => measure(short, t, run) }, target);
+      bench.results.forwarding.push(...rows);
+    });
   }
   if (parts.has('memory')) {
     // A fresh process, so the series starts from the RSS of a gateway that has served nothing.

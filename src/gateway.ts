@@ -8,13 +8,15 @@ import type { Pool } from './db/pool.js';
 import { ConfigError } from './errors.js';
 import { createFailureWatch } from './health/request-failures.js';
 import { reportRequestFailures } from './health/upstream-health.js';
+import { createStatusStream } from './live/status-stream.js';
 import type { Logger } from './log.js';
 import type { Lifecycle } from './ops/health.js';
-import { createStatusStream } from './live/status-stream.js';
 import { createHeldCounter } from './ops/held-counter.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createForwarder } from './proxy/forwarder.js';
 import { upstreamErrorKind, upstreamErrorStatus } from './proxy/upstream-error.js';
+import { createPublicRoutes } from './public/public-routes.js';
+import { createPublicStore } from './public/public-store.js';
 import { createGatewayApp } from './server/gateway-app.js';
 import { createHandlers } from './server/handler.js';
 import { createResponder } from './server/respond.js';
@@ -44,7 +46,11 @@ export interface Gateway {
 
 export function createGateway({ config, upstream, store, pool, log, now = Date.now }: GatewayDeps): Gateway {
   const lifecycle: Lifecycle = { draining: false };
-  const events = createStatusStream({ store, ...config.events, log: log.child({ module: 'events' }), now });
+  const events = createStatusStream({ statusPath: config.statusPath, store, ...config.events, log: log.child({ module: 'events' }), now });
+  const publicStore = createPublicStore({
+    pool, store, log: log.child({ module: 'public' }), now,
+    defaults: { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath },
+  });
   const metrics = createMetrics(store, now, events.open);
   const renderer = createStatusRenderer({ viewsDir: VIEWS_DIR });
   const responder = createResponder(config, renderer);
@@ -80,7 +86,7 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
   });
 
   const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, now });
-  const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, held, log, events: events.handle, now });
+  const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, held, log, directRoutes: [events.route, createPublicRoutes(config, publicStore)], now });
 
   const server = http.createServer({ keepAlive: true }, function onRequest(req, res) {
     // During a drain every response tells keep-alive clients to reconnect, to another replica.
@@ -116,6 +122,7 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
       lifecycle.draining = true;
       // Open event streams would hold the drain to its deadline; their pages reconnect elsewhere.
       events.close();
+      publicStore.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // server.close() only closes the connections idle at this moment; a keep-alive connection
       // whose response was under way goes idle later and would hold the drain to the deadline.

@@ -30,8 +30,13 @@ export function createPool({ url, log, max = 10, applicationName = 'intermission
   return pool;
 }
 
+export interface TransactionOptions {
+  /** Every statement sees the same moment, and nothing can be written: for loading a consistent picture. */
+  readOnly?: boolean;
+}
+
 /** Runs fn in a transaction on one client; rolls back on any error. */
-export async function transaction<T>(pool: Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function transaction<T>(pool: Pool, fn: (client: pg.PoolClient) => Promise<T>, { readOnly = false }: TransactionOptions = {}): Promise<T> {
   const client = await pool.connect();
   // pg-pool only listens for errors on idle clients: a connection lost between two statements of
   // a checked-out one would be an uncaught 'error'. The next statement fails on its own; the
@@ -42,7 +47,7 @@ export async function transaction<T>(pool: Pool, fn: (client: pg.PoolClient) => 
   };
   client.on('error', onLost);
   try {
-    await client.query('BEGIN');
+    await client.query(readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;

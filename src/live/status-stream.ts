@@ -8,6 +8,7 @@ import type { SnapshotStore } from '../snapshot/store.js';
 import { liveState, type LiveState } from './live-state.js';
 
 export interface StatusStreamOptions {
+  statusPath: string;
   store: SnapshotStore;
   heartbeatMs: number;
   /** Streams beyond this are refused with 503; the page then keeps polling. */
@@ -17,7 +18,8 @@ export interface StatusStreamOptions {
 }
 
 export interface StatusStream {
-  handle(req: http.IncomingMessage, res: http.ServerResponse): void;
+  /** Answers GET STATUS_PATH/events; false for any other request. */
+  route(req: http.IncomingMessage, res: http.ServerResponse, path: string): boolean;
   /** Streams open now. */
   open(): number;
   /** Ends every stream (their browsers reconnect, to another replica during a rolling restart). */
@@ -42,7 +44,8 @@ function lastEventId(req: http.IncomingMessage): string | undefined {
   return query === -1 ? undefined : (new URLSearchParams(req.url!.slice(query + 1)).get('lastEventId') ?? undefined);
 }
 
-export function createStatusStream({ store, heartbeatMs, maxStreams, log, now = Date.now }: StatusStreamOptions): StatusStream {
+export function createStatusStream({ statusPath, store, heartbeatMs, maxStreams, log, now = Date.now }: StatusStreamOptions): StatusStream {
+  const eventsPath = `${statusPath}/events`;
   if (!Number.isInteger(heartbeatMs) || heartbeatMs < 1) throw new RangeError(`heartbeatMs must be a positive integer, got ${heartbeatMs}`);
   const streams = new Set<http.ServerResponse>();
   let state = liveState(store.current(), now());
@@ -70,29 +73,35 @@ export function createStatusStream({ store, heartbeatMs, maxStreams, log, now = 
   }, heartbeatMs);
   heartbeat.unref();
 
+  function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (closed || streams.size >= maxStreams) {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '30', 'Cache-Control': 'no-store' });
+      res.end(closed ? 'This gateway is shutting down.\n' : 'Too many open streams on this gateway; the page keeps polling.\n');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store, no-transform',
+      // nginx buffers proxied responses unless told not to, which would hold events back.
+      'X-Accel-Buffering': 'no',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    req.socket.setNoDelay(true);
+    let head = `retry: ${RETRY_MIN_MS + Math.floor(Math.random() * RETRY_SPREAD_MS)}\n\n`;
+    // A page that saw the current state already has nothing to catch up on.
+    if (lastEventId(req) !== state.id) head += event(state);
+    res.write(head);
+    streams.add(res);
+    res.on('close', function forget() {
+      streams.delete(res);
+    });
+  }
+
   return {
-    handle(req, res) {
-      if (closed || streams.size >= maxStreams) {
-        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '30', 'Cache-Control': 'no-store' });
-        res.end(closed ? 'This gateway is shutting down.\n' : 'Too many open streams on this gateway; the page keeps polling.\n');
-        return;
-      }
-      res.writeHead(200, {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-store, no-transform',
-        // nginx buffers proxied responses unless told not to, which would hold events back.
-        'X-Accel-Buffering': 'no',
-        'X-Content-Type-Options': 'nosniff',
-      });
-      req.socket.setNoDelay(true);
-      let head = `retry: ${RETRY_MIN_MS + Math.floor(Math.random() * RETRY_SPREAD_MS)}\n\n`;
-      // A page that saw the current state already has nothing to catch up on.
-      if (lastEventId(req) !== state.id) head += event(state);
-      res.write(head);
-      streams.add(res);
-      res.on('close', function forget() {
-        streams.delete(res);
-      });
+    route(req, res, path) {
+      if (path !== eventsPath || req.method !== 'GET') return false;
+      handle(req, res);
+      return true;
     },
     open: () => streams.size,
     close() {
