@@ -6,6 +6,9 @@ import { createAdminApp } from '../admin/app.js';
 import type { Config } from '../config/config.js';
 import type { Pool } from '../db/pool.js';
 import { GatewayError } from '../errors.js';
+import { createHistoryRouter } from '../history/history-routes.js';
+import { createUptimeFollower } from '../history/uptime-follower.js';
+import { createUptimeRouter } from '../history/uptime-routes.js';
 import type { Logger } from '../log.js';
 import { createHealthRouter, type Lifecycle } from '../ops/health.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -39,7 +42,9 @@ export function createGatewayApp({ config, store, renderer, metrics, lifecycle, 
   app.use(createHelmet());
 
   app.use('/_gateway', createHealthRouter(store, metrics, lifecycle), createBypassRouter(store, now));
-  app.use(config.statusPath, createStatusRouter(config, store, renderer, viewsDir, now));
+  const uptime = createUptimeFollower({ store, pool, log: log.child({ module: 'uptime' }), now });
+  app.use(config.statusPath, createHistoryRouter({ config, store, pool, log: log.child({ module: 'history' }), viewsDir, now }), createUptimeRouter(store, uptime, now));
+  app.use(config.statusPath, createStatusRouter(config, store, renderer, viewsDir, now, uptime));
   app.use(config.adminPath, createAdminApp({ config, pool, store, log: log.child({ module: 'admin' }), upstream, now }, viewsDir));
 
   app.use(function notFound(_req, res) {

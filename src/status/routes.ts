@@ -4,6 +4,8 @@ import path from 'node:path';
 import express from 'express';
 import type { Config } from '../config/config.js';
 import { createEmbedRouter } from '../embed/routes.js';
+import type { UptimeData } from '../history/uptime-days.js';
+import type { Follower } from '../snapshot/follower.js';
 import type { SnapshotStore } from '../snapshot/store.js';
 import { brandStylesheet } from './brand-color.js';
 import type { StatusRenderer } from './render.js';
@@ -15,6 +17,8 @@ export function createStatusRouter(
   renderer: StatusRenderer,
   viewsDir: string,
   now: () => number = Date.now,
+  /** The 90-day uptime bars under the components (src/history/); the page shows none without it. */
+  uptime?: Follower<UptimeData>,
 ): express.Router {
   const router = express.Router();
   const options = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
@@ -37,8 +41,8 @@ export function createStatusRouter(
   router.get('/', function statusPage(_req, res) {
     const snapshot = store.current();
     const at = now();
-    const html = renderer.renderCached(`${snapshot.version}|status|${Math.floor(at / 60_000)}`, () =>
-      buildStatusView(snapshot, at, { kind: 'status' }, options),
+    const html = renderer.renderCached(`${snapshot.version}|status|${Math.floor(at / 60_000)}|${uptime?.version() ?? 0}`, () =>
+      buildStatusView(snapshot, at, { kind: 'status' }, options, uptime?.current()),
     );
     res.set('Cache-Control', 'no-store').type('html').send(html);
   });

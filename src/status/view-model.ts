@@ -2,6 +2,7 @@
 // and why the page is being shown. The template only prints; every decision is made here.
 
 import { pageFingerprint } from '../live/fingerprint.js';
+import { uptimeBars, type UptimeBarView, type UptimeData } from '../history/uptime-days.js';
 import { heldUntil, isInForce, type ComponentStatus, type MaintenanceWindow, type Snapshot } from '../snapshot/types.js';
 import { componentGroupViews, type ComponentGroupView, type ComponentView } from './component-groups.js';
 import { worst, type Severity } from './component-status.js';
@@ -68,6 +69,8 @@ export interface StatusView {
   generatedAtText: string;
   /** The live-update id of what this page shows; the script subscribes from it, so it hears only later changes. */
   liveId: string;
+  /** 90-day uptime bars by component id; null when not given (the held pages) or not loaded yet. */
+  uptime: Map<string, UptimeBarView> | null;
 }
 
 const OVERALL: Record<ComponentStatus, OverallState> = {
@@ -165,7 +168,8 @@ function wording(state: PageState, overall: OverallState, siteName: string): { t
   return { title: `${siteName} status`, headline: OVERALL_LABELS[overall], message: STATUS_MESSAGES[overall](siteName) };
 }
 
-export function buildStatusView(snapshot: Snapshot, now: number, state: PageState, options: PageOptions): StatusView {
+/** `uptime`: read from the database by the caller (src/history/uptime-follower.ts); this stays pure. */
+export function buildStatusView(snapshot: Snapshot, now: number, state: PageState, options: PageOptions, uptime?: UptimeData): StatusView {
   const inForce = state.kind === 'maintenance' ? state.windows : snapshot.windows.filter((w) => isInForce(w, now));
   // On the trouble page the components would claim "operational" while the application is
   // down, and upcoming work is beside the point: both are left out.
@@ -206,5 +210,6 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
     generatedAt: new Date(now).toISOString(),
     generatedAtText: utcText(now),
     liveId: pageFingerprint(snapshot, now),
+    uptime: trouble ? null : uptimeBars(uptime, listed, now),
   };
 }

@@ -1,0 +1,61 @@
+// STATUS_PATH/api/uptime.json: the 90-day uptime of each component for tools, from the same data
+// as the status page's bars (not part of the Statuspage API). Answered from memory, never a query.
+
+import express from 'express';
+import type { Follower } from '../snapshot/follower.js';
+import type { SnapshotStore } from '../snapshot/store.js';
+import { spanDates, uptimeBar, UPTIME_DAYS, type UptimeData } from './uptime-days.js';
+
+const minutes = (seconds: number): number => Math.round((seconds / 60) * 100) / 100;
+
+function uptimeJson(data: UptimeData, components: readonly { id: string; name: string }[], now: number): string {
+  const dates = spanDates(now);
+  return JSON.stringify({
+    generated_at: new Date(data.readAt).toISOString(),
+    days: UPTIME_DAYS,
+    // Statuspage's weighting; time under maintenance is not downtime.
+    formula: '1 - (major_outage + 0.3 * partial_outage) / observed',
+    components: components.map((c) => {
+      const recorded = data.components.get(c.id) ?? [];
+      const byDate = new Map(recorded.map((d) => [d.day, d]));
+      const bar = uptimeBar(c.name, recorded, now);
+      return {
+        id: c.id,
+        name: c.name,
+        uptime_percent: bar.uptime === null ? null : Math.floor(bar.uptime * 10_000) / 100,
+        days: dates.map((date, i) => {
+          const day = byDate.get(date);
+          return {
+            date,
+            state: bar.days[i]!.state,
+            observed_minutes: minutes(day?.observed ?? 0),
+            major_outage_minutes: minutes(day?.major ?? 0),
+            partial_outage_minutes: minutes(day?.partial ?? 0),
+            degraded_performance_minutes: minutes(day?.degraded ?? 0),
+            maintenance_minutes: minutes(day?.maintenance ?? 0),
+          };
+        }),
+      };
+    }),
+  });
+}
+
+export function createUptimeRouter(store: SnapshotStore, uptime: Follower<UptimeData>, now: () => number = Date.now): express.Router {
+  const router = express.Router();
+  let memo: { key: string; body: string } | null = null;
+
+  router.get('/api/uptime.json', function uptimeJsonRoute(_req, res) {
+    const data = uptime.current();
+    res.set('Cache-Control', 'no-cache').set('Access-Control-Allow-Origin', '*');
+    if (!data) {
+      res.status(503).set('Retry-After', '30').json({ error: { code: 'GW_ERR_UPTIME_NOT_READY', message: 'Uptime has not been read from the database yet; try again shortly' } });
+      return;
+    }
+    const snapshot = store.current();
+    const at = now();
+    const key = `${uptime.version()}|${snapshot.version}|${Math.floor(at / 86_400_000)}`;
+    if (memo?.key !== key) memo = { key, body: uptimeJson(data, snapshot.components, at) };
+    res.type('json').send(memo.body);
+  });
+  return router;
+}
