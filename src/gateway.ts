@@ -7,6 +7,7 @@ import type { Config } from './config/config.js';
 import type { Pool } from './db/pool.js';
 import { ConfigError } from './errors.js';
 import { createFailureWatch } from './health/request-failures.js';
+import { createUptimeFollower } from './history/uptime-follower.js';
 import { reportRequestFailures } from './health/upstream-health.js';
 import { createStatusStream } from './live/status-stream.js';
 import type { Logger } from './log.js';
@@ -51,6 +52,7 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
     pool, store, log: log.child({ module: 'public' }), now,
     defaults: { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath },
   });
+  const uptime = createUptimeFollower({ store, pool, log: log.child({ module: 'uptime' }), now });
   const metrics = createMetrics(store, now, events.open);
   const renderer = createStatusRenderer({ viewsDir: VIEWS_DIR });
   const responder = createResponder(config, renderer);
@@ -85,7 +87,7 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
     },
   });
 
-  const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, now });
+  const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, uptime, now });
   const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, held, log, directRoutes: [events.route, createPublicRoutes(config, publicStore)], now });
 
   const server = http.createServer({ keepAlive: true }, function onRequest(req, res) {
@@ -123,6 +125,7 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
       // Open event streams would hold the drain to its deadline; their pages reconnect elsewhere.
       events.close();
       publicStore.close();
+      uptime.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // server.close() only closes the connections idle at this moment; a keep-alive connection
       // whose response was under way goes idle later and would hold the drain to the deadline.

@@ -1,14 +1,15 @@
 // What other sites embed: the status badge (badge.svg), the widget page for an iframe (widget) and
 // the script that inserts that iframe (widget.js). Mounted under STATUS_PATH by src/status/routes.ts.
 
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import ejs from 'ejs';
+import type ejs from 'ejs';
 import express from 'express';
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../errors.js';
+import { strongEtag } from '../server/etag.js';
 import type { SnapshotStore } from '../snapshot/store.js';
+import { compileView } from '../status/render.js';
 import { siteView } from '../status/site.js';
 import { pageStatus } from '../status/view-model.js';
 import { badgeOptions, renderBadge } from './badge.js';
@@ -33,7 +34,7 @@ interface Rendered {
 }
 
 function rendered(body: string): Rendered {
-  return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+  return { body, etag: strongEtag(body) };
 }
 
 function readView(file: string, what: string): string {
@@ -41,16 +42,6 @@ function readView(file: string, what: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`the ${what} ${file} could not be read: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-function compileWidget(viewsDir: string): ejs.TemplateFunction {
-  const filename = path.join(viewsDir, 'widget.ejs');
-  try {
-    return ejs.compile(readView(filename, 'widget template'), { filename, strict: true, localsName: 'view', async: false }) as ejs.TemplateFunction;
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`the widget template ${filename} could not be compiled: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -62,7 +53,7 @@ export function createEmbedRouter(
 ): express.Router {
   const router = express.Router();
   const defaults = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
-  const template = compileWidget(viewsDir);
+  const template = compileView(viewsDir, 'widget.ejs', 'widget template');
   const script = rendered(readView(path.join(viewsDir, 'assets', 'widget.js'), 'embed script'));
   // Keyed by the snapshot version: it changes on every reload and at every window start or end,
   // which is all that moves the overall status, so nothing here reads the clock on a hit.

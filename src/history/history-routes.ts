@@ -2,15 +2,14 @@
 // is asked for, then kept per page until the snapshot changes; with the database down, the last
 // copy of the page is served, or a 503 page, while the status page itself carries on.
 
-import fs from 'node:fs';
-import path from 'node:path';
-import ejs from 'ejs';
+import type ejs from 'ejs';
 import express from 'express';
 import type { Config } from '../config/config.js';
 import type { Pool } from '../db/pool.js';
 import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SnapshotStore } from '../snapshot/store.js';
+import { compileView } from '../status/render.js';
 import { loadHistoryRange } from './history-queries.js';
 import { historyView, type HistoryView } from './history-view.js';
 import { historyPage, monthKey, monthOf, parseBefore } from './months.js';
@@ -33,13 +32,7 @@ interface Cached {
 
 export function createHistoryRouter({ config, store, pool, log, viewsDir, now = Date.now, cacheSize = 12 }: HistoryRouterDeps): express.Router {
   if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new ConfigError(`history cacheSize must be a positive integer, got ${cacheSize}`);
-  const filename = path.join(viewsDir, 'history.ejs');
-  let template: ejs.TemplateFunction;
-  try {
-    template = ejs.compile(fs.readFileSync(filename, 'utf8'), { filename, strict: true, localsName: 'view', async: false }) as ejs.TemplateFunction;
-  } catch (err) {
-    throw new ConfigError(`the history page template ${filename} could not be loaded: ${(err as Error).message}`, { cause: err });
-  }
+  const template = compileView(viewsDir, 'history.ejs', 'history page template');
   const defaults = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
   const cache = new Map<string, Cached>();
   // Readers arriving together for a page that is not cached share one read.

@@ -80,14 +80,7 @@ export interface UptimeFollowerDeps {
 /** Loads at once, then as paced above; keeps the last good value when a load fails. */
 export function createUptimeFollower({ store, pool, log, minIntervalMs = 60_000, now = Date.now }: UptimeFollowerDeps): Follower<UptimeData> {
   const paced = paceChanges(store, { minIntervalMs, now });
-  const follower = createFollower<UptimeData>({
-    // The follower reloads on each 'change' of the store it is given: here, the paced one.
-    store: { ...store, events: paced.events },
-    load: () => loadUptime(pool),
-    log,
-    name: 'uptime',
-  });
-  void follower.refresh();
+  const follower = createFollower<UptimeData>({ store, changes: paced.events, load: () => loadUptime(pool), log, name: 'uptime' });
   return {
     ...follower,
     close() {

@@ -88,3 +88,18 @@ export async function loadUptime(db: Pool | pg.ClientBase, days = UPTIME_DAYS): 
   }
   return { readAt, components };
 }
+
+// A change older than the bars is needed only as the status a component had when the span began:
+// the last one before it stays, the ones before that go.
+const PRUNE_SQL = `
+  DELETE FROM component_status_changes c
+  WHERE c.from_at < now() - make_interval(days => $1)
+    AND EXISTS (SELECT 1 FROM component_status_changes later
+                WHERE later.component_id = c.component_id
+                  AND later.from_at < now() - make_interval(days => $1)
+                  AND (later.from_at, later.id) > (c.from_at, c.id))`;
+
+/** Drops status changes the uptime bars no longer need; the retention job calls it daily. */
+export async function pruneStatusChanges(db: Pool | pg.ClientBase, days = UPTIME_DAYS): Promise<number> {
+  return (await db.query(PRUNE_SQL, [days])).rowCount ?? 0;
+}

@@ -3,9 +3,9 @@
 // documents are built once per change and base URL, each serialized once with its ETag. The
 // database being down keeps the last good data.
 
-import { createHash } from 'node:crypto';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
+import { strongEtag } from '../server/etag.js';
 import { createFollower } from '../snapshot/follower.js';
 import type { SnapshotStore } from '../snapshot/store.js';
 import { siteView } from '../status/site.js';
@@ -57,7 +57,6 @@ export function isDocumentName(name: string): name is DocumentName {
 
 export function createPublicStore({ pool, store, log, defaults, now = Date.now }: PublicStoreOptions): PublicStore {
   const data = createFollower<PublicData>({ store, load: () => loadPublicData(pool), log, name: 'public' });
-  const first = data.refresh();
   // Documents are good for one snapshot version (which also moves when a window starts or ends,
   // with no reload) and one load of the data.
   let builtFor = '';
@@ -95,12 +94,12 @@ export function createPublicStore({ pool, store, log, defaults, now = Date.now }
       let cached = cache.get(key);
       if (!cached) {
         const body = Buffer.from(build(name, shaped(pageUrl, current)));
-        cached = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, type: TYPES[name] ?? JSON_TYPE };
+        cached = { body, etag: strongEtag(body), type: TYPES[name] ?? JSON_TYPE };
         cache.set(key, cached);
       }
       return cached;
     },
-    ready: () => first,
+    ready: data.ready,
     close: data.close,
   };
 }

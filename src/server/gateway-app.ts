@@ -7,11 +7,12 @@ import type { Config } from '../config/config.js';
 import type { Pool } from '../db/pool.js';
 import { GatewayError } from '../errors.js';
 import { createHistoryRouter } from '../history/history-routes.js';
-import { createUptimeFollower } from '../history/uptime-follower.js';
+import type { UptimeData } from '../history/uptime-days.js';
 import { createUptimeRouter } from '../history/uptime-routes.js';
 import type { Logger } from '../log.js';
 import { createHealthRouter, type Lifecycle } from '../ops/health.js';
 import type { Metrics } from '../ops/metrics.js';
+import type { Follower } from '../snapshot/follower.js';
 import type { SnapshotStore } from '../snapshot/store.js';
 import type { StatusRenderer } from '../status/render.js';
 import { createStatusRouter } from '../status/routes.js';
@@ -28,10 +29,12 @@ export interface GatewayAppDeps {
   viewsDir: string;
   pool: Pool;
   upstream: URL;
+  /** The 90-day uptime under each component, read from the database after changes. */
+  uptime: Follower<UptimeData>;
   now?: () => number;
 }
 
-export function createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir, pool, upstream, now = Date.now }: GatewayAppDeps): express.Express {
+export function createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir, pool, upstream, uptime, now = Date.now }: GatewayAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // The admin pages render through express; templates are compiled once, whatever NODE_ENV says.
@@ -42,7 +45,6 @@ export function createGatewayApp({ config, store, renderer, metrics, lifecycle, 
   app.use(createHelmet());
 
   app.use('/_gateway', createHealthRouter(store, metrics, lifecycle), createBypassRouter(store, now));
-  const uptime = createUptimeFollower({ store, pool, log: log.child({ module: 'uptime' }), now });
   app.use(config.statusPath, createHistoryRouter({ config, store, pool, log: log.child({ module: 'history' }), viewsDir, now }), createUptimeRouter(store, uptime, now));
   app.use(config.statusPath, createStatusRouter(config, store, renderer, viewsDir, now, uptime));
   app.use(config.adminPath, createAdminApp({ config, pool, store, log: log.child({ module: 'admin' }), upstream, now }, viewsDir));

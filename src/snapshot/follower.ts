@@ -2,6 +2,7 @@
 // snapshot holds (the public API, history, uptime). Reloads are coalesced, one at a time, and a
 // failed one keeps the last good value, so a page never waits on the database.
 
+import type { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
 import type { SnapshotStore } from './store.js';
 import type { Snapshot } from './types.js';
@@ -11,8 +12,8 @@ export interface Follower<T> {
   current(): T | undefined;
   /** Increases with every successful load; caches key on it. */
   version(): number;
-  /** Loads now (coalesced with a load in flight); resolves when the value reflects the latest change. */
-  refresh(): Promise<void>;
+  /** Settles once the first load, started at creation, has been tried. */
+  ready(): Promise<void>;
   close(): void;
 }
 
@@ -23,9 +24,11 @@ export interface FollowerOptions<T> {
   log: Logger;
   /** For log lines: what is being followed. */
   name: string;
+  /** What to reload on: the store's 'change' events by default, or a thinned-out copy of them. */
+  changes?: EventEmitter;
 }
 
-export function createFollower<T>({ store, load, log, name }: FollowerOptions<T>): Follower<T> {
+export function createFollower<T>({ store, load, log, name, changes = store.events }: FollowerOptions<T>): Follower<T> {
   let value: T | undefined;
   let version = 0;
   let inFlight: Promise<void> | null = null;
@@ -59,14 +62,15 @@ export function createFollower<T>({ store, load, log, name }: FollowerOptions<T>
   function onChange(): void {
     void refresh();
   }
-  store.events.on('change', onChange);
+  changes.on('change', onChange);
+  const first = refresh();
 
   return {
     current: () => value,
     version: () => version,
-    refresh,
+    ready: () => first,
     close() {
-      store.events.off('change', onChange);
+      changes.off('change', onChange);
     },
   };
 }

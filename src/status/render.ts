@@ -19,23 +19,31 @@ export interface StatusRenderer {
   renderCached(key: string, build: () => StatusView): string;
 }
 
-export function createStatusRenderer(options: StatusRendererOptions): StatusRenderer {
-  const memoSize = options.memoSize ?? 8;
-  if (!Number.isInteger(memoSize) || memoSize < 1) throw new ConfigError(`status page memoSize must be a positive integer, got ${memoSize}`);
-
-  const filename = path.join(options.viewsDir, 'status.ejs');
-  let template: ejs.TemplateFunction;
+/**
+ * A public page's template (the status page, history, the widget), compiled once at start-up:
+ * printed only through the escaping tag, its data as `view`. A missing or broken one stops start-up.
+ */
+export function compileView(viewsDir: string, name: string, what: string): ejs.TemplateFunction {
+  const filename = path.join(viewsDir, name);
   try {
-    template = ejs.compile(fs.readFileSync(filename, 'utf8'), {
+    return ejs.compile(fs.readFileSync(filename, 'utf8'), {
       filename,
       strict: true,
       localsName: 'view',
       async: false,
+      // Partials (the uptime bar) are compiled once too, not at every include.
+      cache: true,
     }) as ejs.TemplateFunction;
   } catch (err) {
-    throw new ConfigError(`the status page template ${filename} could not be loaded: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`the ${what} ${filename} could not be loaded: ${(err as Error).message}`, { cause: err });
   }
+}
 
+export function createStatusRenderer(options: StatusRendererOptions): StatusRenderer {
+  const memoSize = options.memoSize ?? 8;
+  if (!Number.isInteger(memoSize) || memoSize < 1) throw new ConfigError(`status page memoSize must be a positive integer, got ${memoSize}`);
+
+  const template = compileView(options.viewsDir, 'status.ejs', 'status page template');
   const memo = new Map<string, string>();
 
   function render(view: StatusView): string {

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { pruneStatusChanges } from '../../src/history/uptime-load.js';
 import { api, makeToken } from '../helpers/admin.js';
 import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
 import { startGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
@@ -128,5 +129,21 @@ describe('90-day uptime', () => {
     assert.equal(created.status, 201);
     const first = await db.query('SELECT status FROM component_status_changes WHERE component_id = $1', [created.body.id]);
     assert.deepEqual(first.rows, [{ status: 'operational' }], 'a new component starts its record');
+  });
+
+  it('prunes changes older than the bars, keeping the status each component had when the 90 days began', async () => {
+    const { rows } = await db.query<{ id: string }>("INSERT INTO components (name) VALUES ('Old timer') RETURNING id::text");
+    ids['Old timer'] = rows[0]!.id;
+    await backdate('Old timer', [
+      [TODAY - 200 * DAY, 'operational'],
+      [TODAY - 150 * DAY, 'major_outage'],
+      [TODAY - 120 * DAY, 'degraded_performance'],
+      [TODAY - 10 * DAY, 'operational'],
+    ]);
+    assert.equal(await pruneStatusChanges(gw.pool), 2);
+    const kept = await db.query<{ status: string }>('SELECT status FROM component_status_changes WHERE component_id = $1 ORDER BY from_at', [ids['Old timer']]);
+    assert.deepEqual(kept.rows.map((row) => row.status), ['degraded_performance', 'operational']);
+    const api = await db.query('SELECT count(*)::int AS n FROM component_status_changes WHERE component_id = $1', [ids.API]);
+    assert.equal(api.rows[0]!.n, 5, 'changes within the 90 days all stay');
   });
 });
