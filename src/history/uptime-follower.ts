@@ -15,7 +15,7 @@ const DAY_MS = 24 * 60 * 60_000;
 const AFTER_MIDNIGHT_MS = 1000;
 
 export interface PacedChanges {
-  /** Emits 'change' (with the store's snapshot) at most once per interval, at the end of a busy one. */
+  /** Emits 'change' (with the store's snapshot) at most once per interval, at the end of a busy one; 'refresh' after each UTC midnight. */
   events: EventEmitter;
   close(): void;
 }
@@ -50,7 +50,8 @@ export function paceChanges(store: SnapshotStore, { minIntervalMs, now = Date.no
   function scheduleMidnight(): void {
     const at = now();
     midnight = setTimeout(function onNewDay() {
-      emit();
+      // A new day starts its bar whether or not anything changed in the database.
+      events.emit('refresh');
       scheduleMidnight();
     }, Math.ceil((at + 1) / DAY_MS) * DAY_MS - at + AFTER_MIDNIGHT_MS);
     midnight.unref();

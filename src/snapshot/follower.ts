@@ -1,6 +1,7 @@
-// Data read from the database after each snapshot change, for pages that show more than the
-// snapshot holds (the public API, history, uptime). Reloads are coalesced, one at a time, and a
-// failed one keeps the last good value, so a page never waits on the database.
+// Data read from the database after each snapshot reload, for pages that show more than the
+// snapshot holds (the public API, uptime). Reloads are coalesced, one at a time, and a failed one
+// keeps the last good value, so a page never waits on the database. A window opening or closing
+// on time changes the snapshot without a reload: nothing in the database moved, so nothing is read.
 
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
@@ -24,7 +25,10 @@ export interface FollowerOptions<T> {
   log: Logger;
   /** For log lines: what is being followed. */
   name: string;
-  /** What to reload on: the store's 'change' events by default, or a thinned-out copy of them. */
+  /**
+   * What to reload on: the store's events by default, or a thinned-out copy of them. 'change'
+   * (with the snapshot) reloads when the snapshot was reloaded; 'refresh' reloads in any case.
+   */
   changes?: EventEmitter;
 }
 
@@ -59,10 +63,17 @@ export function createFollower<T>({ store, load, log, name, changes = store.even
     return inFlight;
   }
 
-  function onChange(): void {
+  let seenLoadedAt = store.current().loadedAt;
+  function onChange(snapshot: Snapshot): void {
+    if (snapshot.loadedAt === seenLoadedAt) return;
+    seenLoadedAt = snapshot.loadedAt;
+    void refresh();
+  }
+  function onRefresh(): void {
     void refresh();
   }
   changes.on('change', onChange);
+  changes.on('refresh', onRefresh);
   const first = refresh();
 
   return {
@@ -71,6 +82,7 @@ export function createFollower<T>({ store, load, log, name, changes = store.even
     ready: () => first,
     close() {
       changes.off('change', onChange);
+      changes.off('refresh', onRefresh);
     },
   };
 }
