@@ -1,7 +1,8 @@
 // Reads what the history page tells for a range of months: incidents reported in it and completed
 // windows that started in it, each with its components and its updates, in one consistent read.
 
-import type { Pool } from '../db/pool.js';
+import type pg from 'pg';
+import { transaction, type Pool } from '../db/pool.js';
 import type { IncidentImpact, IncidentStatus } from '../maintenance/incident-status.js';
 import type { PastWindow } from '../snapshot/types.js';
 
@@ -114,55 +115,41 @@ function grouped(rows: UpdateRow[], key: 'incident_id' | 'window_id'): Map<strin
   return map;
 }
 
-/** Everything shown for [from, to); rejects when the database cannot be reached. */
-export async function loadHistoryRange(pool: Pool, from: number, to: number): Promise<HistoryRange> {
-  const client = await pool.connect();
-  // A connection lost while checked out emits 'error' on the client, which nothing else listens to;
-  // the query in flight fails on its own, and the broken client is destroyed, not pooled.
-  let lost: Error | undefined;
-  const onLost = (err: Error): void => {
-    lost = err;
+/** Everything shown for [from, to), in one read-only transaction; rejects when the database cannot be reached. */
+export function loadHistoryRange(pool: Pool, from: number, to: number): Promise<HistoryRange> {
+  return transaction(pool, (client) => readRange(client, from, to), { readOnly: true });
+}
+
+async function readRange(client: pg.ClientBase, from: number, to: number): Promise<HistoryRange> {
+  const range = [new Date(from), new Date(to)];
+  const incidents = await client.query<IncidentRow>(INCIDENTS_SQL, range);
+  const windows = await client.query<WindowRow>(WINDOWS_SQL, range);
+  const updates = await client.query<UpdateRow>(UPDATES_SQL, [incidents.rows.map((r) => r.id), windows.rows.map((r) => r.id)]);
+  const older = await client.query<{ older: boolean }>(OLDER_SQL, [new Date(from)]);
+  const ofIncident = grouped(updates.rows, 'incident_id');
+  const ofWindow = grouped(updates.rows, 'window_id');
+  return {
+    incidents: incidents.rows.map((row) => ({
+      id: row.id,
+      title: row.title,
+      impact: row.impact,
+      status: row.status,
+      createdAt: row.created_at.getTime(),
+      resolvedAt: row.resolved_at?.getTime() ?? null,
+      components: row.components,
+      updates: ofIncident.get(row.id) ?? [],
+    })),
+    windows: windows.rows.map((row) => ({
+      id: row.id,
+      title: row.title,
+      kind: row.kind,
+      startsAt: row.started_at.getTime(),
+      plannedEndsAt: row.planned_ends_at?.getTime() ?? null,
+      completedAt: row.completed_at.getTime(),
+      heldRequests: Number(row.held),
+      components: row.components,
+      updates: ofWindow.get(row.id) ?? [],
+    })),
+    olderExists: older.rows[0]?.older ?? false,
   };
-  client.on('error', onLost);
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const range = [new Date(from), new Date(to)];
-    const incidents = await client.query<IncidentRow>(INCIDENTS_SQL, range);
-    const windows = await client.query<WindowRow>(WINDOWS_SQL, range);
-    const updates = await client.query<UpdateRow>(UPDATES_SQL, [incidents.rows.map((r) => r.id), windows.rows.map((r) => r.id)]);
-    const older = await client.query<{ older: boolean }>(OLDER_SQL, [new Date(from)]);
-    await client.query('COMMIT');
-    const ofIncident = grouped(updates.rows, 'incident_id');
-    const ofWindow = grouped(updates.rows, 'window_id');
-    return {
-      incidents: incidents.rows.map((row) => ({
-        id: row.id,
-        title: row.title,
-        impact: row.impact,
-        status: row.status,
-        createdAt: row.created_at.getTime(),
-        resolvedAt: row.resolved_at?.getTime() ?? null,
-        components: row.components,
-        updates: ofIncident.get(row.id) ?? [],
-      })),
-      windows: windows.rows.map((row) => ({
-        id: row.id,
-        title: row.title,
-        kind: row.kind,
-        startsAt: row.started_at.getTime(),
-        plannedEndsAt: row.planned_ends_at?.getTime() ?? null,
-        completedAt: row.completed_at.getTime(),
-        heldRequests: Number(row.held),
-        components: row.components,
-        updates: ofWindow.get(row.id) ?? [],
-      })),
-      olderExists: older.rows[0]?.older ?? false,
-    };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.off('error', onLost);
-    client.release(lost);
-  }
 }

@@ -6,20 +6,15 @@ import type pg from 'pg';
 import { transaction, type Pool } from '../db/pool.js';
 import type { IncidentImpact, IncidentStatus } from '../maintenance/incident-status.js';
 import { CURRENT_SQL, NOT_CANCELLED_SQL, toWindow, WINDOW_COLUMNS, type WindowKind, type WindowRow } from '../maintenance/windows.js';
-import type { ComponentStatus, MaintenanceWindow } from '../snapshot/types.js';
+import type { Component, ComponentStatus, MaintenanceWindow } from '../snapshot/types.js';
 
 /** Statuspage's incidents.json and scheduled-maintenances.json list this many. */
 export const RECENT_LIMIT = 50;
 // A long-running incident keeps its newest updates; more would only make every poll heavier.
 const UPDATES_PER_SUBJECT = 50;
 
-export interface PublicComponent {
-  id: string;
-  name: string;
-  description: string;
-  status: ComponentStatus;
-  position: number;
-  groupId: string | null;
+/** A component as the snapshot holds it, with the times Statuspage's JSON shows. */
+export interface PublicComponent extends Component {
   createdAt: number;
   updatedAt: number;
 }

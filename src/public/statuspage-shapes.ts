@@ -4,7 +4,7 @@
 
 import type { PageStatus } from '../status/view-model.js';
 import { componentGroupViews } from '../status/component-groups.js';
-import { effectiveEnd, isInForce, type Component } from '../snapshot/types.js';
+import { effectiveEnd, isInForce } from '../snapshot/types.js';
 import type { PublicComponent, PublicData, PublicIncident, PublicMaintenance, PublicUpdate } from './public-data.js';
 
 export type MaintenanceStatus = 'scheduled' | 'in_progress' | 'verifying' | 'completed';
@@ -63,7 +63,7 @@ export function shapeAll(data: PublicData, ctx: PageContext): Shaped {
   const { now, pageUrl } = ctx;
   const pageId = data.pageId;
   const inForce = data.maintenances.map((m) => m.window).filter((w) => isInForce(w, now));
-  const views = componentGroupViews(data.components.map(asComponent), data.groups, inForce);
+  const views = componentGroupViews(data.components, data.groups, inForce);
   const statusOf = new Map(views.flatMap((g) => g.components.map((c) => [c.id, c.status] as const)));
   const byId = new Map(data.components.map((c) => [c.id, c]));
 
@@ -122,10 +122,6 @@ export function shapeAll(data: PublicData, ctx: PageContext): Shaped {
   );
   const page = { id: pageId, name: ctx.siteName, url: pageUrl, time_zone: 'Etc/UTC', updated_at: iso(updatedAt) };
   return { page, status: ctx.status, components, incidents, maintenances };
-}
-
-function asComponent(c: PublicComponent): Component {
-  return { id: c.id, name: c.name, description: c.description, status: c.status, position: c.position, groupId: c.groupId };
 }
 
 /** A window in force changes what the component shows, at its start and at its end. */

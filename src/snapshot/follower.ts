@@ -5,6 +5,7 @@
 
 import type { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
+import { coalesced } from './coalesce.js';
 import type { SnapshotStore } from './store.js';
 import type { Snapshot } from './types.js';
 
@@ -35,8 +36,6 @@ export interface FollowerOptions<T> {
 export function createFollower<T>({ store, load, log, name, changes = store.events }: FollowerOptions<T>): Follower<T> {
   let value: T | undefined;
   let version = 0;
-  let inFlight: Promise<void> | null = null;
-  let pending = false;
 
   async function loadOnce(): Promise<void> {
     try {
@@ -47,21 +46,7 @@ export function createFollower<T>({ store, load, log, name, changes = store.even
     }
   }
 
-  function refresh(): Promise<void> {
-    if (inFlight) {
-      pending = true;
-      return inFlight;
-    }
-    inFlight = (async () => {
-      do {
-        pending = false;
-        await loadOnce();
-      } while (pending);
-    })().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
-  }
+  const refresh = coalesced(loadOnce);
 
   let seenLoadedAt = store.current().loadedAt;
   function onChange(snapshot: Snapshot): void {

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Logger } from '../log.js';
+import { coalesced } from './coalesce.js';
 import { loadSnapshot } from './load.js';
 import { EMPTY_SNAPSHOT, effectiveEnd, type Snapshot } from './types.js';
 
@@ -61,8 +62,6 @@ export function createSnapshotStore({ url, log, reloadIntervalMs, now = Date.now
   let closed = false;
   let lastError: string | null = null;
   let attempt = 0;
-  let inFlight: Promise<void> | null = null;
-  let pending = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let transitionTimer: NodeJS.Timeout | undefined;
   let safetyTimer: NodeJS.Timeout | undefined;
@@ -93,21 +92,7 @@ export function createSnapshotStore({ url, log, reloadIntervalMs, now = Date.now
     }
   }
 
-  function reload(): Promise<void> {
-    if (inFlight) {
-      pending = true;
-      return inFlight;
-    }
-    inFlight = (async () => {
-      do {
-        pending = false;
-        await loadOnce();
-      } while (pending && connected);
-    })().finally(() => {
-      inFlight = null;
-    });
-    return inFlight;
-  }
+  const reload = coalesced(loadOnce, () => connected);
 
   function onLost(err?: Error): void {
     if (!connected && !client) return;
@@ -195,7 +180,8 @@ export function createSnapshotStore({ url, log, reloadIntervalMs, now = Date.now
       const last = client;
       client = null;
       connected = false;
-      await inFlight?.catch(() => undefined);
+      // Waits for a reload in flight; with the client gone, no new one reads anything.
+      await reload().catch(() => undefined);
       if (last) {
         last.removeAllListeners();
         last.on('error', () => undefined);
