@@ -56,7 +56,8 @@ function printWelcome(port: number, appPort: number, admin: { email: string; pas
   Intermission demo is running.
 
     Your application, through the gateway   ${base}/
-    The status page                         ${base}/status
+    The status page                         ${base}/status   (history: ${base}/status/history)
+      for tools: ${base}/status/api/v2/summary.json   ${base}/status/history.rss   ${base}/status/badge.svg
     The sample application, directly        http://127.0.0.1:${appPort}/
     The admin area                          ${base}/admin
       sign in as ${admin.email} with the password ${admin.password}

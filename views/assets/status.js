@@ -18,6 +18,9 @@
   var lastMain = null;
   var endTriggeredFor = null;
   var busy = false;
+  // The event stream, and what to run when it says something changed.
+  var stream = null;
+  var listeners = [];
 
   var localTime = new Intl.DateTimeFormat(undefined, {
     year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
@@ -65,6 +68,8 @@
       var end = Number(counters[i].getAttribute('data-ends-at'));
       if (end > 0) counters[i].textContent = remaining(end - now);
     }
+    // An open stream would have brought any change: what the page shows is current as of now.
+    if (streaming()) markChecked();
     var pageEnd = Number(body.getAttribute('data-ends-at'));
     if (pageEnd > 0 && now >= pageEnd && endTriggeredFor !== pageEnd && !readOnly) {
       endTriggeredFor = pageEnd;
@@ -103,8 +108,11 @@
   function markChecked() {
     var checked = document.querySelector('[data-checked]');
     if (!checked) return;
-    checked.setAttribute('datetime', new Date().toISOString());
-    checked.textContent = localTime.format(new Date());
+    var now = new Date();
+    var text = localTime.format(now);
+    if (checked.textContent === text) return;
+    checked.setAttribute('datetime', now.toISOString());
+    checked.textContent = text;
   }
 
   // Is the page the reader asked for served again? On a held page that is this very URL.
@@ -131,9 +139,6 @@
       })
       .catch(function () {});
   }
-
-  var listeners = [];
-  var stream = null;
 
   // Changes arrive over one stream for the whole page. It starts from the id of what the page
   // shows, so the gateway sends an event only when there is something newer; after a drop the
