@@ -13,7 +13,7 @@ export interface LoadRun {
   connections: number;
   durationS: number;
   accept?: string;
-  /** autocannon only: requests per second across all connections (its --overallRate), and extra headers. */
+  /** autocannon only: requests per second across all connections (its --overallRate). */
   overallRate?: number;
   headers?: Record<string, string>;
 }
@@ -50,6 +50,7 @@ function wrkArgs(run: LoadRun): string[] {
   const threads = Math.min(2, run.connections);
   const args = [`-t${threads}`, `-c${run.connections}`, `-d${run.durationS}s`, `--timeout`, `${TIMEOUT_S}s`, '--latency'];
   if (run.accept) args.push('-H', `Accept: ${run.accept}`);
+  for (const [name, value] of Object.entries(run.headers ?? {})) args.push('-H', `${name}: ${value}`);
   return [...args, run.url];
 }
 

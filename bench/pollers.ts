@@ -1,6 +1,7 @@
 // The "pollers" part: does a crowd of status widgets slow forwarding? The same gateway forwards 1 KB
 // on 64 connections, alone and then beside 1000 requests a second of STATUS_PATH/api/v2/summary.json
-// with If-None-Match (the 304 a well-behaved poller gets), and the two figures are compared.
+// with If-None-Match (the 304 a well-behaved poller gets), and the two figures are compared. Then
+// the CPU one such poll costs, against a route answered through express.
 
 import type { Children } from './children.js';
 import { runLoad, type LoadResult, type LoadRun, type LoadTool } from './load.js';
@@ -12,6 +13,7 @@ export const POLLS_PER_SECOND = 1000;
 // Polling clients are many and each slow: spread the rate over a few hundred connections.
 const POLL_CONNECTIONS = 100;
 const FORWARD_CONNECTIONS = 64;
+const COST_CONNECTIONS = 16;
 
 export interface PollersDeps {
   children: Children;
@@ -60,6 +62,19 @@ export async function measurePollers(deps: PollersDeps, gateway: Target): Promis
       `forwarding with polls / without: ${(polled.result.requestsPerSec / quiet.result.requestsPerSec).toFixed(3)} req/s, ` +
       `${(polled.result.p99Ms / quiet.result.p99Ms).toFixed(2)} p99`,
   );
-  const row = (target: string, m: Measured): ForwardRow => ({ target, connections: FORWARD_CONNECTIONS, body: BODIES[0].name, ...m });
-  return { rows: [row(`${gateway.name}, no polls`, quiet), row(`${gateway.name}, ${POLLS_PER_SECOND} polls/s`, polled)], polls };
+  // What one poll costs the gateway, alone at full speed, against a route that goes through express.
+  const pollCost = await deps.measure(gateway, { url: summary, connections: COST_CONNECTIONS, headers: { 'if-none-match': etag } });
+  deps.progress(line('summary.json 304s alone', pollCost));
+  const expressCost = await deps.measure(gateway, { url: `${gateway.url}/_gateway/healthz`, connections: COST_CONNECTIONS });
+  deps.progress(line('/_gateway/healthz (through express) alone', expressCost));
+  const row = (target: string, connections: number, body: string, m: Measured): ForwardRow => ({ target, connections, body, ...m });
+  return {
+    rows: [
+      row(`${gateway.name}, no polls`, FORWARD_CONNECTIONS, BODIES[0].name, quiet),
+      row(`${gateway.name}, ${POLLS_PER_SECOND} polls/s`, FORWARD_CONNECTIONS, BODIES[0].name, polled),
+      row(`${gateway.name}, summary.json 304s`, COST_CONNECTIONS, '0 KB', pollCost),
+      row(`${gateway.name}, healthz via express`, COST_CONNECTIONS, '0 KB', expressCost),
+    ],
+    polls,
+  };
 }
