@@ -127,17 +127,26 @@ export function pageStatus(snapshot: Snapshot, now: number): PageStatus {
   const inForce = snapshot.windows.filter((w) => isInForce(w, now));
   const components = componentGroupViews(snapshot.components, snapshot.componentGroups, inForce).flatMap((g) => g.components);
   const openImpacts = snapshot.incidents.filter(isOpen).map((i) => IMPACT_STATUS[i.impact]);
-  const indicator = OVERALL_SEVERITY[overallState({ kind: 'status' }, components, inForce, openImpacts)];
+  const indicator = OVERALL_SEVERITY[overallState({ kind: 'status' }, components, inForce, openImpacts, snapshot.upstream.state === 'down')];
   return { indicator, description: INDICATOR_DESCRIPTIONS[indicator] };
 }
 
-function overallState(state: PageState, components: ComponentView[], inForce: readonly MaintenanceWindow[], openImpacts: ComponentStatus[]): OverallState {
+function overallState(
+  state: PageState,
+  components: ComponentView[],
+  inForce: readonly MaintenanceWindow[],
+  openImpacts: ComponentStatus[],
+  upstreamDown: boolean,
+): OverallState {
   if (state.kind === 'trouble') return 'trouble';
   if (state.kind === 'maintenance') return 'maintenance';
   let status: ComponentStatus = inForce.length > 0 ? 'under_maintenance' : 'operational';
   for (const c of components) status = worst(status, c.status);
   // An open incident says at least as much as its impact, whatever the components were set to.
   for (const impact of openImpacts) status = worst(status, impact);
+  // Judged down, the application gets no traffic and customers get the trouble page: the status
+  // says so too, with automatic incidents off or no component linked to the checks.
+  if (upstreamDown) status = worst(status, 'major_outage');
   return OVERALL[status];
 }
 
@@ -180,7 +189,7 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
   const components = trouble ? [] : listed;
   const incidents = incidentViews(snapshot.incidents, listed, now);
   const openImpacts = snapshot.incidents.filter(isOpen).map((i) => IMPACT_STATUS[i.impact]);
-  const overall = overallState(state, components, inForce, openImpacts);
+  const overall = overallState(state, components, inForce, openImpacts, snapshot.upstream.state === 'down');
 
   const endsAtMs = trouble ? null : heldUntil(inForce, now);
   const windows = inForce.map((w) => windowView(w, now));

@@ -11,6 +11,7 @@ import { signBypassToken } from '../../src/decide/bypass-token.js';
 import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
 import { startGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
+import { openSse } from '../helpers/sse.js';
 
 const ENV = {
   SITE_NAME: 'Example Shop',
@@ -124,6 +125,24 @@ describe('passive detection', () => {
 });
 
 describe('active checks', () => {
+  it('tells open status pages within a second when the checks judge the application down, and when it is back', async () => {
+    const page = await openSse(`${gw.url}/status/events`);
+    try {
+      await page.next(0, 1000);
+      behaviour.health = 503;
+      await check(2);
+      const judged = Date.now();
+      const down = await page.next(1, 1000, (event) => JSON.parse(event.data).indicator === 'critical');
+      assert.equal(JSON.parse(down.data).description, 'Major Service Outage');
+      assert.ok(down.at - judged < 1000);
+      behaviour.health = 200;
+      await check(2);
+      await page.next(page.events.length, 1000, (event) => JSON.parse(event.data).indicator === 'none');
+    } finally {
+      page.close();
+    }
+  });
+
   it('never flips on checks that alternate between passing and failing', async () => {
     const outagesBefore = (await rows('SELECT 1 FROM outages')).length;
     behaviour.flap = true;

@@ -12,7 +12,7 @@ import {
   type Snapshot,
   type Update,
 } from '../../src/snapshot/types.js';
-import { buildStatusView, NO_END_TEXT, type PageOptions } from '../../src/status/view-model.js';
+import { buildStatusView, NO_END_TEXT, pageStatus, type PageOptions } from '../../src/status/view-model.js';
 import { relativeText, utcText } from '../../src/status/time-text.js';
 import { win } from '../helpers/windows.js';
 
@@ -405,4 +405,11 @@ test('the trouble page shows open incidents but not resolved ones or components'
   assert.deepEqual(view.resolvedIncidents, []);
   assert.deepEqual(view.componentGroups, []);
   assert.equal(view.state, 'trouble');
+});
+
+test('says Major outage (and Statuspage\'s Major Service Outage) while the checks judge the application down, whatever the components say', () => {
+  const down: Snapshot = { ...EMPTY_SNAPSHOT, components: [component('c1', 'operational')], upstream: { state: 'down', since: NOW - MINUTE, outageId: '7' } };
+  assert.equal(buildStatusView(down, NOW, { kind: 'status' }, OPTIONS).headline, 'Major outage');
+  assert.deepEqual(pageStatus(down, NOW), { indicator: 'critical', description: 'Major Service Outage' });
+  assert.deepEqual(pageStatus({ ...down, upstream: { state: 'up', since: NOW, outageId: null } }, NOW), { indicator: 'none', description: 'All Systems Operational' });
 });
