@@ -9,12 +9,12 @@ import type { Config } from '../config/config.js';
 import { ConfigError } from '../errors.js';
 import { strongEtag } from '../server/etag.js';
 import type { SnapshotStore } from '../snapshot/store.js';
+import { createMemo } from '../status/memo.js';
 import { compileView } from '../status/render.js';
 import { siteView } from '../status/site.js';
 import { pageStatus } from '../status/view-model.js';
 import { badgeOptions, renderBadge } from './badge.js';
 import { allowCrossOrigin, allowFraming } from './cross-origin.js';
-import { createMemo } from './memo.js';
 import { widgetOptions, widgetView } from './widget-view.js';
 
 // Badge proxies (GitHub's camo) and browsers keep it this long: short, so an outage shows within

@@ -86,10 +86,15 @@ export function uptimeRatio(days: readonly UptimeDay[]): number | null {
   return observed < NOTICEABLE_S ? null : Math.max(0, 1 - down / observed);
 }
 
-/** "99.95 % uptime": rounded down, so a span with any outage never reads as 100.00 %. */
+/** The ratio as a percentage with two decimals, rounded down, so a span with any outage never reads as 100. */
+export function uptimePercent(ratio: number): number {
+  return Math.floor(ratio * 10_000) / 100;
+}
+
+/** "99.95 % uptime". */
 export function uptimeText(ratio: number | null): string {
   if (ratio === null) return 'No uptime recorded yet';
-  return `${(Math.floor(ratio * 10_000) / 100).toFixed(2)} % uptime`;
+  return `${uptimePercent(ratio).toFixed(2)} % uptime`;
 }
 
 /** The UTC dates of the span, oldest first, today last. */

@@ -4,7 +4,7 @@
 import express from 'express';
 import type { Follower } from '../snapshot/follower.js';
 import type { SnapshotStore } from '../snapshot/store.js';
-import { spanDates, uptimeBar, UPTIME_DAYS, type UptimeData } from './uptime-days.js';
+import { spanDates, uptimeBar, UPTIME_DAYS, uptimePercent, type UptimeData } from './uptime-days.js';
 
 const minutes = (seconds: number): number => Math.round((seconds / 60) * 100) / 100;
 
@@ -22,7 +22,7 @@ function uptimeJson(data: UptimeData, components: readonly { id: string; name: s
       return {
         id: c.id,
         name: c.name,
-        uptime_percent: bar.uptime === null ? null : Math.floor(bar.uptime * 10_000) / 100,
+        uptime_percent: bar.uptime === null ? null : uptimePercent(bar.uptime),
         days: dates.map((date, i) => {
           const day = byDate.get(date);
           return {

@@ -13,16 +13,14 @@ export interface LiveState {
 
 export function liveState(snapshot: Snapshot, now: number): LiveState {
   const { indicator, description } = pageStatus(snapshot, now);
-  const endsAt = heldUntil(
-    snapshot.windows.filter((window) => isInForce(window, now)),
-    now,
-  );
+  const inForce = snapshot.windows.filter((window) => isInForce(window, now));
+  const endsAt = heldUntil(inForce, now);
   return {
     id: pageFingerprint(snapshot, now),
     data: JSON.stringify({
       indicator,
       description,
-      maintenance: snapshot.windows.some((window) => isInForce(window, now)),
+      maintenance: inForce.length > 0,
       ends_at: endsAt === null ? null : new Date(endsAt).toISOString(),
     }),
   };

@@ -1,6 +1,7 @@
 // The status page's history as RSS 2.0 and Atom feeds, built with the `feed` package from the
 // same shaped objects as the JSON: one entry per incident and per maintenance, newest first.
 
+import ejs from 'ejs';
 import { Feed, type Item } from 'feed';
 import { INCIDENT_STATUS_LABELS } from '../maintenance/incident-status.js';
 import type { Shaped } from './statuspage-shapes.js';
@@ -19,12 +20,8 @@ const STATUS_LABELS: Record<string, string> = {
   completed: 'Completed',
 };
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
 /** Text as HTML source: every feed field the library marks type="html" (or RSS reads as HTML) gets this. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
+const escapeHtml = ejs.escapeXML;
 
 /**
  * The library writes RSS titles as CDATA and splits only the first "]]>" in it: a second one would

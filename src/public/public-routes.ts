@@ -6,6 +6,7 @@
 
 import type http from 'node:http';
 import type { Config } from '../config/config.js';
+import type { DirectRoute } from '../server/handler.js';
 import { isDocumentName, type CachedDocument, type DocumentName, type PublicStore } from './public-store.js';
 
 // Short: a poller sees a change within seconds, yet a browser or CDN in front can absorb a burst of
@@ -29,9 +30,6 @@ const PREFLIGHT: Record<string, string> = {
   'Access-Control-Max-Age': '86400',
   Allow: ALLOW,
 };
-
-/** Answers the request when it is one of these routes; false leaves it to express. */
-export type PublicRoutes = (req: http.IncomingMessage, res: http.ServerResponse, path: string) => boolean;
 
 function firstValue(header: string | string[] | undefined): string | undefined {
   const value = Array.isArray(header) ? header[0] : header;
@@ -76,7 +74,7 @@ function sendDocument(req: http.IncomingMessage, res: http.ServerResponse, doc: 
   res.end(req.method === 'HEAD' ? undefined : doc.body);
 }
 
-export function createPublicRoutes(config: Pick<Config, 'publicUrl' | 'statusPath' | 'trustProxy'>, publicStore: PublicStore): PublicRoutes {
+export function createPublicRoutes(config: Pick<Config, 'publicUrl' | 'statusPath' | 'trustProxy'>, publicStore: PublicStore): DirectRoute {
   const apiPrefix = `${config.statusPath}/api/v2/`;
   const feeds = new Map<string, DocumentName>([
     [`${config.statusPath}/history.rss`, 'history.rss'],

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
 import { ConfigError } from '../errors.js';
+import { createMemo } from './memo.js';
 import type { StatusView } from './view-model.js';
 
 export interface StatusRendererOptions {
@@ -40,24 +41,15 @@ export function compileView(viewsDir: string, name: string, what: string): ejs.T
 }
 
 export function createStatusRenderer(options: StatusRendererOptions): StatusRenderer {
-  const memoSize = options.memoSize ?? 8;
-  if (!Number.isInteger(memoSize) || memoSize < 1) throw new ConfigError(`status page memoSize must be a positive integer, got ${memoSize}`);
-
+  const memo = createMemo<string>(options.memoSize ?? 8);
   const template = compileView(options.viewsDir, 'status.ejs', 'status page template');
-  const memo = new Map<string, string>();
 
   function render(view: StatusView): string {
     return template(view as unknown as ejs.Data);
   }
 
   function renderCached(key: string, build: () => StatusView): string {
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
-    const html = render(build());
-    memo.set(key, html);
-    // Map keeps insertion order: the first key is the oldest.
-    if (memo.size > memoSize) memo.delete(memo.keys().next().value as string);
-    return html;
+    return memo.get(key, () => render(build()));
   }
 
   return { render, renderCached };

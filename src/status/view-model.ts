@@ -1,8 +1,8 @@
 // What the status page shows, as plain display data: a pure function of the snapshot, the time
 // and why the page is being shown. The template only prints; every decision is made here.
 
-import { pageFingerprint } from '../live/fingerprint.js';
 import { uptimeBars, type UptimeBarView, type UptimeData } from '../history/uptime-days.js';
+import { pageFingerprint } from '../live/fingerprint.js';
 import { heldUntil, isInForce, type ComponentStatus, type MaintenanceWindow, type Snapshot } from '../snapshot/types.js';
 import { componentGroupViews, type ComponentGroupView, type ComponentView } from './component-groups.js';
 import { worst, type Severity } from './component-status.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BADGE_COLORS, badgeOptions, renderBadge } from '../../src/embed/badge.js';
 import { frameableAnywhere } from '../../src/embed/cross-origin.js';
-import { createMemo } from '../../src/embed/memo.js';
+import { createMemo } from '../../src/status/memo.js';
 import { widgetOptions, widgetView } from '../../src/embed/widget-view.js';
 import { ValidationError } from '../../src/errors.js';
 import { NO_SETTINGS, type Component } from '../../src/snapshot/types.js';

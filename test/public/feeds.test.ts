@@ -16,8 +16,14 @@ const harness = useGateway({ PUBLIC_URL, SITE_NAME: 'Acme' });
 let gw: TestGateway;
 const ids: Record<string, string> = {};
 
+/** What an HTML reader makes of a type="html" title: named and numeric character references decoded. */
 const decodeHtml = (html: string) =>
-  html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  html
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&amp;/g, '&');
 
 before(async () => {
   ({ gw } = await harness);

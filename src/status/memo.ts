@@ -1,5 +1,6 @@
-// A small bounded memo for what src/embed renders: the last few values by key, oldest dropped first.
-// Keys carry the snapshot version, so a change makes new keys and the old ones age out.
+// A small bounded memo for rendered pages (the status page, the badge, the widget): the last few
+// values by key, oldest dropped first. Keys carry the snapshot version, so a change makes new keys
+// and the old ones age out.
 
 import { ConfigError } from '../errors.js';
 
