@@ -1,5 +1,6 @@
 // Builds one gateway server from its parts; listening and process signals live in main.ts.
 
+import { mainSite } from './sites/site-routes.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +56,7 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
   const uptime = createUptimeFollower({ store, pool, log: log.child({ module: 'uptime' }), now });
   const metrics = createMetrics(store, now, events.open);
   const renderer = createStatusRenderer({ viewsDir: VIEWS_DIR });
-  const responder = createResponder(config, renderer);
+  const responder = createResponder(config, renderer, VIEWS_DIR);
   const held = createHeldCounter({ pool, log: log.child({ module: 'held' }) });
   // With active checks off nothing would judge the upstream back up, so passive detection is off too.
   const failures = createFailureWatch({
@@ -83,7 +84,7 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
       log.warn({ reqId: req.headers['x-request-id'], method: req.method, path: req.url?.split('?', 1)[0], err: err.message, kind, status }, 'upstream failed');
       // Once the upstream's status line has gone out, the only honest thing left is to cut the response.
       if (res.headersSent) res.destroy();
-      else responder.trouble(req, res, status, store.current(), now());
+      else responder.trouble(req, res, status, mainSite(store.current()), now());
     },
   });
 

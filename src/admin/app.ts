@@ -14,6 +14,7 @@ import { createPageLocals } from './page-locals.js';
 import { createSignInRouter } from './sign-in/pages.js';
 import { createSessionLoader } from './session.js';
 import { adminAreas } from './areas.js';
+import { createSiteScope } from './site-scope.js';
 
 export function createAdminApp(deps: AdminDeps, viewsDir: string): express.Router {
   const { config, pool, log } = deps;
@@ -25,6 +26,7 @@ export function createAdminApp(deps: AdminDeps, viewsDir: string): express.Route
     res.set('Cache-Control', 'no-store');
     next();
   });
+  router.use(createSiteScope(deps.store));
   router.use(createPageLocals(deps));
   router.use('/assets', express.static(path.join(viewsDir, 'assets'), { fallthrough: false, index: false }));
   router.use('/api/v1', createApiRouter(pool, areas.flatMap((area) => area.endpoints ?? []), log));

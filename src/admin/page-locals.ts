@@ -1,6 +1,7 @@
 // What every admin template can use: the paths, the site name, and helpers that ask who is
 // signed in when called (the session is loaded after this runs, and error pages need these too).
 
+import { mainSite } from '../sites/site-routes.js';
 import type express from 'express';
 import { hasRole, type Role } from '../accounts/roles.js';
 import type { AdminDeps } from './deps.js';
@@ -12,7 +13,7 @@ export function createPageLocals({ config, store }: AdminDeps): express.RequestH
     Object.assign(res.locals, {
       adminPath: config.adminPath,
       statusPath: config.statusPath,
-      siteName: store.current().settings.siteName ?? config.siteName,
+      siteName: mainSite(store.current()).settings.siteName ?? config.siteName,
       user: undefined,
       csrfToken: '',
       flash: [],

@@ -1,6 +1,7 @@
 // What other sites embed: the status badge (badge.svg), the widget page for an iframe (widget) and
 // the script that inserts that iframe (widget.js). Mounted under STATUS_PATH by src/status/routes.ts.
 
+import { mainSite } from '../sites/site-routes.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type ejs from 'ejs';
@@ -69,7 +70,7 @@ export function createEmbedRouter(
     // First, so that a 400 for a bad option is readable from the page that asked.
     allowCrossOrigin(res);
     const options = badgeOptions(req.query);
-    const snapshot = store.current();
+    const snapshot = mainSite(store.current());
     const badge = badges.get(JSON.stringify([snapshot.version, options.style, options.label]), () => {
       const { indicator, description } = pageStatus(snapshot, now());
       // The site's name by default: on someone else's page, "status" alone would not say whose.
@@ -83,7 +84,7 @@ export function createEmbedRouter(
     // First, so that a 400 for a bad option shows inside the embedding site's frame.
     allowFraming(res);
     const options = widgetOptions(req.query);
-    const snapshot = store.current();
+    const snapshot = mainSite(store.current());
     const page = widgets.get(JSON.stringify([snapshot.version, options.theme, options.refreshMs]), () =>
       rendered(template(widgetView(snapshot, now(), options, defaults) as unknown as ejs.Data)),
     );

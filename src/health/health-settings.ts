@@ -21,11 +21,11 @@ export interface HealthSettingsChanges {
 const COLUMNS = 'auto_incidents AS "autoIncidents", upstream_component_id::text AS "upstreamComponentId", site_name AS "siteName"';
 
 // The migration inserts the row; plain SQL may have deleted it (see settings.ts).
-const ENSURE_ROW = 'INSERT INTO settings DEFAULT VALUES ON CONFLICT (id) DO NOTHING';
+const ENSURE_ROW = 'INSERT INTO settings DEFAULT VALUES ON CONFLICT (site_id) DO NOTHING';
 
 export async function getHealthSettings(db: Queryable): Promise<HealthSettings> {
   try {
-    const { rows } = await db.query<HealthSettings>(`SELECT ${COLUMNS} FROM settings WHERE id`);
+    const { rows } = await db.query<HealthSettings>(`SELECT ${COLUMNS} FROM settings WHERE site_id = intermission_site()`);
     return rows[0] ?? { autoIncidents: true, upstreamComponentId: null, siteName: null };
   } catch (err) {
     throw fromDatabaseError(err, 'reading the health settings');
@@ -46,7 +46,7 @@ export async function updateHealthSettings(db: Queryable, changes: HealthSetting
       `UPDATE settings SET auto_incidents = coalesce($1, auto_incidents),
          upstream_component_id = CASE WHEN $2 THEN $3::bigint ELSE upstream_component_id END,
          updated_at = now()
-       WHERE id RETURNING ${COLUMNS}`,
+       WHERE site_id = intermission_site() RETURNING ${COLUMNS}`,
       [changes.autoIncidents ?? null, changes.upstreamComponentId !== undefined, changes.upstreamComponentId ?? null],
     );
     return rows[0]!;

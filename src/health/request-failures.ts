@@ -2,6 +2,7 @@
 // a 5xx) judges the upstream down without waiting for the next active check. The request path
 // pays one integer; the report to the database happens once per run, in the background.
 
+import { mainSite } from '../sites/site-routes.js';
 import type { Logger } from '../log.js';
 import type { SnapshotStore } from '../snapshot/store.js';
 
@@ -35,7 +36,7 @@ export function createFailureWatch({ threshold, store, report, log }: FailureWat
     failed(cause) {
       run += 1;
       if (run < threshold) return;
-      const upstream = store.current().upstream;
+      const upstream = mainSite(store.current()).upstream;
       if (upstream.state === 'down' || reportedIn === upstream.since) return;
       reportedIn = upstream.since;
       const message = `${run} forwarded requests in a row failed, the last with ${cause}`;

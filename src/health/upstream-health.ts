@@ -43,7 +43,7 @@ const LOCK_SQL = `
          EXISTS (SELECT 1 FROM windows
                  WHERE starts_at <= now() AND ${CURRENT_SQL} AND ${NOT_CANCELLED_SQL} AND mode = 'block'
                    AND cardinality(path_prefixes) = 0 AND cardinality(hosts) = 0) AS planned
-  FROM upstream_health WHERE id FOR UPDATE`;
+  FROM upstream_health WHERE site_id = intermission_site() FOR UPDATE`;
 
 // A new state starts its own "since"; checked_at and last_error change only with an active check.
 const SAVE_SQL = `
@@ -52,13 +52,13 @@ const SAVE_SQL = `
     outage_id = $4::bigint,
     checked_at = CASE WHEN $5 THEN now() ELSE checked_at END,
     last_error = CASE WHEN $5 THEN $6 ELSE last_error END
-  WHERE id`;
+  WHERE site_id = intermission_site()`;
 
 async function lockRow(db: Queryable): Promise<LockedRow> {
   const { rows } = await db.query<LockedRow>(LOCK_SQL);
   if (rows[0]) return rows[0];
   // The migration inserts the row; plain SQL may have deleted it.
-  await db.query('INSERT INTO upstream_health DEFAULT VALUES ON CONFLICT (id) DO NOTHING');
+  await db.query('INSERT INTO upstream_health DEFAULT VALUES ON CONFLICT (site_id) DO NOTHING');
   return (await db.query<LockedRow>(LOCK_SQL)).rows[0]!;
 }
 
@@ -120,7 +120,7 @@ interface HealthRow {
 export async function getUpstreamHealth(db: Queryable): Promise<UpstreamHealthRecord> {
   let rows: HealthRow[];
   try {
-    ({ rows } = await db.query<HealthRow>('SELECT state, failures, successes, since, checked_at, last_error, outage_id::text FROM upstream_health WHERE id'));
+    ({ rows } = await db.query<HealthRow>('SELECT state, failures, successes, since, checked_at, last_error, outage_id::text FROM upstream_health WHERE site_id = intermission_site()'));
   } catch (err) {
     throw fromDatabaseError(err, 'reading the upstream health');
   }

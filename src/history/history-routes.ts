@@ -2,6 +2,7 @@
 // is asked for, then kept per page until the snapshot changes; with the database down, the last
 // copy of the page is served, or a 503 page, while the status page itself carries on.
 
+import { mainSite } from '../sites/site-routes.js';
 import type ejs from 'ejs';
 import express from 'express';
 import type { Config } from '../config/config.js';
@@ -54,7 +55,7 @@ export function createHistoryRouter({ config, store, pool, log, viewsDir, now = 
       const page = historyPage(before, at);
       pending = loadHistoryRange(pool, page.from, page.to)
         .then((range) => {
-          const html = render(historyView(store.current().settings, defaults, { page, range }));
+          const html = render(historyView(mainSite(store.current()).settings, defaults, { page, range }));
           remember(key, { version, html });
           return html;
         })
@@ -72,7 +73,7 @@ export function createHistoryRouter({ config, store, pool, log, viewsDir, now = 
   router.get('/history', async function historyPageRoute(req, res) {
     const at = now();
     const parsed = parseBefore(req.query.before, at);
-    const settings = store.current().settings;
+    const settings = mainSite(store.current()).settings;
     if (!parsed.ok) {
       send(res, 400, render(historyView(settings, defaults, { problem: { heading: 'This page of the history does not exist', message: parsed.message } })));
       return;

@@ -1,6 +1,7 @@
 // STATUS_PATH/api/uptime.json: the 90-day uptime of each component for tools, from the same data
 // as the status page's bars (not part of the Statuspage API). Answered from memory, never a query.
 
+import { mainSite } from '../sites/site-routes.js';
 import express from 'express';
 import type { Follower } from '../snapshot/follower.js';
 import type { SnapshotStore } from '../snapshot/store.js';
@@ -51,7 +52,7 @@ export function createUptimeRouter(store: SnapshotStore, uptime: Follower<Uptime
       res.status(503).set('Retry-After', '30').json({ error: { code: 'GW_ERR_UPTIME_NOT_READY', message: 'Uptime has not been read from the database yet; try again shortly' } });
       return;
     }
-    const snapshot = store.current();
+    const snapshot = mainSite(store.current());
     const at = now();
     const key = `${uptime.version()}|${snapshot.version}|${Math.floor(at / 86_400_000)}`;
     if (memo?.key !== key) memo = { key, body: uptimeJson(data, snapshot.components, at) };

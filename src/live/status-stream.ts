@@ -2,6 +2,7 @@
 // this process's snapshot has it (a LISTEN notice, or a window opening or closing on time). One
 // timer beats for all streams, and a stream holds only its response, so thousands cost little.
 
+import { mainSite } from '../sites/site-routes.js';
 import type http from 'node:http';
 import type { Logger } from '../log.js';
 import type { SnapshotStore } from '../snapshot/store.js';
@@ -48,7 +49,7 @@ export function createStatusStream({ statusPath, store, heartbeatMs, maxStreams,
   const eventsPath = `${statusPath}/events`;
   if (!Number.isInteger(heartbeatMs) || heartbeatMs < 1) throw new RangeError(`heartbeatMs must be a positive integer, got ${heartbeatMs}`);
   const streams = new Set<http.ServerResponse>();
-  let state = liveState(store.current(), now());
+  let state = liveState(mainSite(store.current()), now());
   let closed = false;
 
   function send(res: http.ServerResponse, chunk: string): void {
@@ -60,7 +61,7 @@ export function createStatusStream({ statusPath, store, heartbeatMs, maxStreams,
   }
 
   function broadcast(): void {
-    const next = liveState(store.current(), now());
+    const next = liveState(mainSite(store.current()), now());
     if (next.id === state.id) return;
     state = next;
     const chunk = event(state);

@@ -31,11 +31,11 @@ function toRecord(row: Row): SettingsRecord {
 }
 
 // The migration inserts the row; plain SQL may have deleted it, so reads and writes put it back.
-const ENSURE_ROW = 'INSERT INTO settings DEFAULT VALUES ON CONFLICT (id) DO NOTHING';
+const ENSURE_ROW = 'INSERT INTO settings DEFAULT VALUES ON CONFLICT (site_id) DO NOTHING';
 
 export async function getSettings(db: Queryable): Promise<SettingsRecord> {
   try {
-    const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM settings WHERE id`);
+    const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM settings WHERE site_id = intermission_site()`);
     if (rows[0]) return toRecord(rows[0]);
     return { siteName: null, supportEmail: null, logoUrl: null, brandColor: null, footerText: null, updatedAt: 0 };
   } catch (err) {
@@ -51,7 +51,7 @@ export async function updateSettings(db: Queryable, changes: SettingsChanges): P
     if (given.length === 0) return await getSettings(db);
     const assignments = given.map((key, index) => `${COLUMN_OF[key]} = $${index + 1}`);
     const { rows } = await db.query<Row>(
-      `UPDATE settings SET ${assignments.join(', ')}, updated_at = now() WHERE id RETURNING ${COLUMNS}`,
+      `UPDATE settings SET ${assignments.join(', ')}, updated_at = now() WHERE site_id = intermission_site() RETURNING ${COLUMNS}`,
       given.map((key) => changes[key]),
     );
     return toRecord(rows[0]!);

@@ -35,7 +35,7 @@ interface RemindedRow {
 // The conditional update (reminded_at IS NULL) makes it once, however many gateways run this.
 const CLAIM_SQL = `
   UPDATE windows w SET reminded_at = now()
-  FROM (SELECT make_interval(mins => reminder_minutes) AS lead, reminder_minutes FROM settings WHERE id) s
+  FROM (SELECT make_interval(mins => reminder_minutes) AS lead, reminder_minutes FROM settings WHERE site_id = intermission_site()) s
   WHERE w.reminded_at IS NULL AND w.lifecycle = 'scheduled' AND w.starts_at > now()
     AND w.starts_at <= now() + s.lead AND w.created_at < w.starts_at - s.lead AND ${NOT_CANCELLED_SQL}
   RETURNING w.id::text, w.title, w.message, w.kind, w.starts_at, w.ends_at, s.reminder_minutes AS minutes`;
@@ -55,7 +55,7 @@ export async function claimDueReminders(db: Queryable): Promise<RemindedWindow[]
 
 export async function getReminderMinutes(db: Queryable): Promise<number> {
   try {
-    const { rows } = await db.query<{ reminder_minutes: number }>('SELECT reminder_minutes FROM settings WHERE id');
+    const { rows } = await db.query<{ reminder_minutes: number }>('SELECT reminder_minutes FROM settings WHERE site_id = intermission_site()');
     // The row is put back by the settings module; until then the column's default applies.
     return rows[0]?.reminder_minutes ?? 60;
   } catch (err) {
@@ -66,9 +66,9 @@ export async function getReminderMinutes(db: Queryable): Promise<number> {
 /** Saves the setting; returns whether it changed (a save of the same value writes no audit entry). */
 export async function setReminderMinutes(db: Queryable, minutes: number): Promise<boolean> {
   try {
-    await db.query('INSERT INTO settings DEFAULT VALUES ON CONFLICT (id) DO NOTHING');
+    await db.query('INSERT INTO settings DEFAULT VALUES ON CONFLICT (site_id) DO NOTHING');
     const { rowCount } = await db.query(
-      'UPDATE settings SET reminder_minutes = $1, updated_at = now() WHERE id AND reminder_minutes IS DISTINCT FROM $1',
+      'UPDATE settings SET reminder_minutes = $1, updated_at = now() WHERE site_id = intermission_site() AND reminder_minutes IS DISTINCT FROM $1',
       [minutes],
     );
     return rowCount === 1;

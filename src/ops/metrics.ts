@@ -4,7 +4,7 @@ import client from 'prom-client';
 import type { SnapshotStore } from '../snapshot/store.js';
 import { isInForce } from '../snapshot/types.js';
 
-export const OUTCOMES = ['forward', 'bypass', 'hold', 'unavailable', 'gateway'] as const;
+export const OUTCOMES = ['forward', 'bypass', 'hold', 'unavailable', 'gateway', 'no_site'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface Metrics {
@@ -21,7 +21,7 @@ export function createMetrics(store: SnapshotStore, now: () => number = Date.now
 
   const requests = new client.Counter({
     name: 'intermission_requests_total',
-    help: 'Requests by what the gateway did with them: forward, bypass (forwarded past a window or an outage), hold (maintenance response), unavailable (trouble page: the upstream is judged down), gateway (its own routes).',
+    help: 'Requests by what the gateway did with them: forward, bypass (forwarded past a window or an outage), hold (maintenance response), unavailable (trouble page: the upstream is judged down), gateway (its own routes), no_site (a host no site names, with no default site).',
     labelNames: ['outcome'],
     registers: [registry],
   });
@@ -55,19 +55,25 @@ export function createMetrics(store: SnapshotStore, now: () => number = Date.now
   });
   new client.Gauge({
     name: 'intermission_upstream_up',
-    help: '1 while the health checks judge the upstream up, 0 while it is judged down (from the snapshot).',
+    help: '1 while the health checks judge the upstream up, 0 while it is judged down (from the snapshot), by site.',
+    labelNames: ['site'],
     registers: [registry],
     collect() {
-      this.set(store.current().upstream.state === 'down' ? 0 : 1);
+      this.reset();
+      for (const site of store.current().sites) this.set({ site: site.site.slug }, site.upstream.state === 'down' ? 0 : 1);
     },
   });
   new client.Gauge({
     name: 'intermission_windows_in_force',
-    help: 'Maintenance windows in force now (whatever their scope).',
+    help: 'Maintenance windows in force now (whatever their scope), by site.',
+    labelNames: ['site'],
     registers: [registry],
     collect() {
       const at = now();
-      this.set(store.current().windows.filter((window) => isInForce(window, at)).length);
+      this.reset();
+      for (const site of store.current().sites) {
+        this.set({ site: site.site.slug }, site.windows.filter((window) => isInForce(window, at)).length);
+      }
     },
   });
   new client.Gauge({

@@ -10,12 +10,14 @@ import { UPSTREAM_TIMEOUT_CODE } from './upstream-error.js';
 export type UpstreamErrorHandler = (err: Error & { code?: string }, req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 export interface Forwarder {
-  web(req: http.IncomingMessage, res: http.ServerResponse): void;
-  ws(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Forwards to `upstream` (a site's own upstream URL), or to the default target when null. */
+  web(req: http.IncomingMessage, res: http.ServerResponse, upstream: string | null): void;
+  ws(req: http.IncomingMessage, socket: Duplex, head: Buffer, upstream: string | null): void;
   close(): void;
 }
 
 export interface ForwarderOptions {
+  /** Where requests go when their site names no upstream of its own: UPSTREAM_URL. */
   target: URL;
   /** Longest silence from the upstream, as nginx's proxy_read_timeout. */
   timeoutMs: number;
@@ -33,6 +35,18 @@ export function createForwarder({ target, timeoutMs, log, onError, onClientAbort
   const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
   // A URL object, not its href: http-proxy-3 parses a string target anew on every request.
   const proxy = createProxyServer({ target, agent, xfwd: true, ws: true });
+  // Per-request options for each site's upstream, parsed once: the URL object, not its href, for
+  // the reason above. Sites come and go rarely; the map is cleared if it ever grows past reason.
+  const targets = new Map<string, { target: URL }>();
+  function optionsFor(upstream: string): { target: URL } {
+    let options = targets.get(upstream);
+    if (options === undefined) {
+      if (targets.size >= 10_000) targets.clear();
+      options = { target: new URL(upstream) };
+      targets.set(upstream, options);
+    }
+    return options;
+  }
   // One callback for every request (it gets req and res back), so forwarding allocates no closure.
   const onForwardError = (err: Error, req: http.IncomingMessage, res: http.ServerResponse | Duplex) =>
     onError(err as Error & { code?: string }, req, res as http.ServerResponse);
@@ -67,14 +81,16 @@ export function createForwarder({ target, timeoutMs, log, onError, onClientAbort
   });
 
   return {
-    web(req, res) {
-      proxy.web(req, res, onForwardError);
+    web(req, res, upstream) {
+      if (upstream === null) proxy.web(req, res, onForwardError);
+      else proxy.web(req, res, optionsFor(upstream), onForwardError);
     },
-    ws(req, socket, head) {
+    ws(req, socket, head, upstream) {
       socket.on('error', function onClientSocketError() {
         socket.destroy();
       });
-      proxy.ws(req, socket, head);
+      if (upstream === null) proxy.ws(req, socket, head);
+      else proxy.ws(req, socket, head, optionsFor(upstream));
     },
     close() {
       proxy.close();

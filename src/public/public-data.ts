@@ -73,7 +73,7 @@ export interface PublicData {
   maintenances: PublicMaintenance[];
 }
 
-const PAGE_SQL = `SELECT page_id, site_name, updated_at FROM settings WHERE id`;
+const PAGE_SQL = `SELECT page_id, site_name, updated_at FROM settings WHERE site_id = intermission_site()`;
 
 const COMPONENTS_SQL = `
   SELECT id::text, name, description, status, position, group_id::text, created_at, updated_at

@@ -3,6 +3,7 @@
 // documents are built once per change and base URL, each serialized once with its ETag. The
 // database being down keeps the last good data.
 
+import { mainSite } from '../sites/site-routes.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { strongEtag } from '../server/etag.js';
@@ -66,7 +67,7 @@ export function createPublicStore({ pool, store, log, defaults, now = Date.now }
   function shaped(pageUrl: string, current: PublicData): Shaped {
     let result = shapedFor.get(pageUrl);
     if (!result) {
-      const snapshot = store.current();
+      const snapshot = mainSite(store.current());
       const at = now();
       const siteName = siteView({ ...snapshot.settings, siteName: current.siteName }, defaults).siteName;
       result = shapeAll(current, { pageUrl, siteName, status: pageStatus(snapshot, at), now: at });

@@ -1,6 +1,7 @@
 // Opening a secret bypass link: check the token, then keep it in a cookie so the holder's
 // browser goes past maintenance until the link expires or is revoked.
 
+import { mainSite } from '../sites/site-routes.js';
 import express from 'express';
 import { BYPASS_COOKIE, verifyBypassToken } from '../decide/bypass-token.js';
 import { safeReturnPath } from '../decide/paths.js';
@@ -11,7 +12,7 @@ export function createBypassRouter(store: SnapshotStore, now: () => number = Dat
 
   router.get('/bypass', function openBypassLink(req, res) {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    const snapshot = store.current();
+    const snapshot = mainSite(store.current());
     const at = now();
     const claims = verifyBypassToken(snapshot.bypassSecret, token, at);
     res.set('Cache-Control', 'no-store');

@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import type { HeldCounter } from '../ops/held-counter.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Forwarder } from '../proxy/forwarder.js';
+import { routeHost } from '../sites/site-routes.js';
 import type { SnapshotStore } from '../snapshot/store.js';
 import type { Snapshot } from '../snapshot/types.js';
 import type { Responder } from './respond.js';
@@ -59,10 +60,11 @@ class LazyRequestFacts implements RequestFacts {
   constructor(
     private readonly req: http.IncomingMessage,
     readonly path: string,
+    readonly hostName: string,
     private readonly trust: Config['trustProxy'],
   ) {
     this.method = req.method ?? 'GET';
-    this.host = hostName(req.headers.host);
+    this.host = hostName;
   }
 
   get clientAddress(): string {
@@ -105,8 +107,8 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
     return id;
   }
 
-  function decideFor(req: http.IncomingMessage, path: string, at: number, snapshot: Snapshot): Decision {
-    return decide(snapshot, at, new LazyRequestFacts(req, path, config.trustProxy), policy);
+  function decideFor(req: http.IncomingMessage, path: string, host: string, at: number, snapshot: Snapshot): Decision {
+    return decide(snapshot, at, new LazyRequestFacts(req, path, host, config.trustProxy), policy);
   }
 
   function countHeld(decision: Extract<Decision, { action: 'hold' | 'unavailable' }>): void {
@@ -129,8 +131,15 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
         return;
       }
       // One snapshot for the decision and the page, even if a reload lands in between.
-      const snapshot = store.current();
-      const decision = decideFor(req, path, started, snapshot);
+      const host = hostName(req.headers.host);
+      const snapshot = routeHost(store.current(), host);
+      if (snapshot === null) {
+        metrics.requests.no_site.inc();
+        if (logOwn) accessLog(req, res, 'no_site', started);
+        responder.noSite(req, res, host);
+        return;
+      }
+      const decision = decideFor(req, path, host, started, snapshot);
       if (decision.action === 'hold') {
         metrics.requests.hold.inc();
         countHeld(decision);
@@ -148,7 +157,7 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
       const outcome = decision.action;
       metrics.requests[outcome].inc();
       if (logAll) accessLog(req, res, outcome, started);
-      forwarder.web(req, res);
+      forwarder.web(req, res, snapshot.site.upstreamUrl);
     },
 
     upgrade(req, socket, head) {
@@ -159,7 +168,14 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      const decision = decideFor(req, path, at, store.current());
+      const host = hostName(req.headers.host);
+      const snapshot = routeHost(store.current(), host);
+      if (snapshot === null) {
+        metrics.requests.no_site.inc();
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      const decision = decideFor(req, path, host, at, snapshot);
       if (decision.action === 'hold' || decision.action === 'unavailable') {
         metrics.requests[decision.action].inc();
         countHeld(decision);
@@ -167,7 +183,7 @@ export function createHandlers({ config, store, forwarder, responder, app, metri
         return;
       }
       metrics.requests[decision.action].inc();
-      forwarder.ws(req, socket, head);
+      forwarder.ws(req, socket, head, snapshot.site.upstreamUrl);
     },
   };
 }

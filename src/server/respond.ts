@@ -10,7 +10,7 @@ import { safeReturnPath } from '../decide/paths.js';
 import { retryAfterWhileDown } from '../health/judge.js';
 import type { Snapshot } from '../snapshot/types.js';
 import { buildStatusView, type PageState } from '../status/view-model.js';
-import type { StatusRenderer } from '../status/render.js';
+import { compileView, type StatusRenderer } from '../status/render.js';
 import { securityHeaderList } from './security-headers.js';
 
 type Hold = Extract<Decision, { action: 'hold' }>;
@@ -21,6 +21,8 @@ export interface Responder {
   trouble(req: http.IncomingMessage, res: http.ServerResponse, status: 502 | 504, snapshot: Snapshot, now: number): void;
   /** The upstream is judged down: the trouble page (or JSON), 503 with Retry-After from the health check thresholds. */
   unavailable(req: http.IncomingMessage, res: http.ServerResponse, snapshot: Snapshot, now: number): void;
+  /** A host no site names, with no default site: a 404 page (or JSON) that says so. */
+  noSite(req: http.IncomingMessage, res: http.ServerResponse, host: string): void;
   /** Refuses a WebSocket upgrade with the same 503, before any upgrade happens. */
   refuseUpgrade(req: http.IncomingMessage, socket: Duplex, decision: Hold | Unavailable, now: number): void;
 }
@@ -33,7 +35,8 @@ export function wantsHtml(req: http.IncomingMessage): boolean {
   return accept !== undefined && accept.includes('text/html');
 }
 
-export function createResponder(config: ResponderConfig, renderer: StatusRenderer): Responder {
+export function createResponder(config: ResponderConfig, renderer: StatusRenderer, viewsDir: string): Responder {
+  const noSitePage = compileView(viewsDir, 'no-site.ejs', 'page for unknown hosts');
   const securityHeaders = securityHeaderList();
   const pageOptions = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
   const retryWhileDown = retryAfterWhileDown(config.healthcheck);
@@ -50,7 +53,7 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
 
   function page(snapshot: Snapshot, now: number, state: PageState, key: string): string {
     // One render per snapshot, state and minute: the relative times on the page move by the minute.
-    return renderer.renderCached(`${snapshot.version}|${key}|${Math.floor(now / 60_000)}`, () =>
+    return renderer.renderCached(`${snapshot.site.id}|${snapshot.version}|${key}|${Math.floor(now / 60_000)}`, () =>
       buildStatusView(snapshot, now, state, pageOptions),
     );
   }
@@ -123,6 +126,14 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
         send(res, 503, retryWhileDown, 'text/html; charset=utf-8', page(snapshot, now, { kind: 'trouble', status: 502 }, 'trouble:502'));
       } else {
         send(res, 503, retryWhileDown, 'application/json; charset=utf-8', unavailableJson(req));
+      }
+    },
+
+    noSite(req, res, host) {
+      if (wantsHtml(req)) {
+        send(res, 404, undefined, 'text/html; charset=utf-8', noSitePage({ statusPath: config.statusPath, host }));
+      } else {
+        send(res, 404, undefined, 'application/json; charset=utf-8', JSON.stringify({ status: 'not_found', message: `this gateway serves no site at ${host || 'this address'}` }));
       }
     },
 

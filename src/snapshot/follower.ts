@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from '../log.js';
 import { coalesced } from './coalesce.js';
 import type { SnapshotStore } from './store.js';
-import type { Snapshot } from './types.js';
+import type { SiteSnapshots } from './types.js';
 
 export interface Follower<T> {
   /** The last value loaded, or undefined before the first load succeeds. */
@@ -22,7 +22,7 @@ export interface Follower<T> {
 export interface FollowerOptions<T> {
   store: SnapshotStore;
   /** Reads the value; given the snapshot that triggered the load. */
-  load: (snapshot: Snapshot) => Promise<T>;
+  load: (snapshot: SiteSnapshots) => Promise<T>;
   log: Logger;
   /** For log lines: what is being followed. */
   name: string;
@@ -49,7 +49,7 @@ export function createFollower<T>({ store, load, log, name, changes = store.even
   const refresh = coalesced(loadOnce);
 
   let seenLoadedAt = store.current().loadedAt;
-  function onChange(snapshot: Snapshot): void {
+  function onChange(snapshot: SiteSnapshots): void {
     if (snapshot.loadedAt === seenLoadedAt) return;
     seenLoadedAt = snapshot.loadedAt;
     void refresh();

@@ -7,7 +7,8 @@ import pg from 'pg';
 import type { Logger } from '../log.js';
 import { coalesced } from './coalesce.js';
 import { loadSnapshot } from './load.js';
-import { EMPTY_SNAPSHOT, effectiveEnd, type Snapshot } from './types.js';
+import { EMPTY_SNAPSHOTS, withVersion } from '../sites/site-routes.js';
+import { effectiveEnd, type SiteSnapshots } from './types.js';
 
 export const CHANGE_CHANNEL = 'intermission_changed';
 
@@ -25,7 +26,7 @@ export interface SnapshotStatus {
 }
 
 export interface SnapshotStore {
-  current(): Snapshot;
+  current(): SiteSnapshots;
   status(): SnapshotStatus;
   /** 'change' fires after each reload and at each window start or end. */
   events: EventEmitter;
@@ -44,11 +45,13 @@ export interface SnapshotStoreOptions {
 }
 
 /** The next moment after `now` at which some window starts or stops being in force. */
-export function nextTransition(snapshot: Snapshot, now: number): number | null {
+export function nextTransition(snapshot: SiteSnapshots, now: number): number | null {
   let next: number | null = null;
-  for (const window of snapshot.windows) {
-    for (const at of [window.startsAt, effectiveEnd(window)]) {
-      if (at !== null && at > now && (next === null || at < next)) next = at;
+  for (const site of snapshot.sites) {
+    for (const window of site.windows) {
+      for (const at of [window.startsAt, effectiveEnd(window)]) {
+        if (at !== null && at > now && (next === null || at < next)) next = at;
+      }
     }
   }
   return next;
@@ -56,7 +59,7 @@ export function nextTransition(snapshot: Snapshot, now: number): number | null {
 
 export function createSnapshotStore({ url, log, reloadIntervalMs, now = Date.now }: SnapshotStoreOptions): SnapshotStore {
   const events = new EventEmitter();
-  let snapshot: Snapshot = EMPTY_SNAPSHOT;
+  let snapshot: SiteSnapshots = EMPTY_SNAPSHOTS;
   let client: pg.Client | null = null;
   let connected = false;
   let closed = false;
@@ -72,7 +75,7 @@ export function createSnapshotStore({ url, log, reloadIntervalMs, now = Date.now
     if (at === null) return;
     transitionTimer = setTimeout(function onWindowTransition() {
       // Same data, new version: pages rendered before a window opened or closed are stale now.
-      snapshot = { ...snapshot, version: snapshot.version + 1 };
+      snapshot = withVersion(snapshot, snapshot.version + 1);
       events.emit('change', snapshot);
       scheduleTransition();
     }, Math.min(Math.max(at - now(), 0) + 1, MAX_TIMER_MS));

@@ -121,10 +121,28 @@ export interface UpstreamHealth {
 
 export const UPSTREAM_UP: UpstreamHealth = Object.freeze({ state: 'up', since: 0, outageId: null });
 
+/** One application behind the gateway: which hosts reach it and where its requests go. */
+export interface Site {
+  id: string;
+  /** In URLs: STATUS_PATH/<slug>, the CLI's --site. */
+  slug: string;
+  /** null: the gateway's UPSTREAM_URL. */
+  upstreamUrl: string | null;
+  /** Exact names and *.example.com wildcards, lower-case, without port. */
+  hosts: readonly string[];
+  /** Answers every host no site names. */
+  isDefault: boolean;
+}
+
+/** A database from before sites, and the gateway before its first load: one default site. */
+export const DEFAULT_SITE: Site = Object.freeze({ id: '0', slug: 'default', upstreamUrl: null, hosts: [], isDefault: true });
+
+/** What one site's requests are decided by and its status page shows. */
 export interface Snapshot {
-  /** Increases with every reload; caches key on it. */
+  /** Increases with every reload; caches key on it (with the site's id: every site has the same version). */
   version: number;
   loadedAt: number;
+  site: Site;
   /** Windows that are in force or still to come, ordered by start. */
   windows: MaintenanceWindow[];
   components: Component[];
@@ -175,6 +193,7 @@ export function isInForce(window: MaintenanceWindow, now: number): boolean {
 export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
   version: 0,
   loadedAt: 0,
+  site: DEFAULT_SITE,
   windows: [],
   components: [],
   componentGroups: [],
@@ -186,3 +205,19 @@ export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
   upstream: UPSTREAM_UP,
   pastWindows: [],
 });
+
+/** What the store holds: every site's snapshot, and the routes from a Host header to one of them. */
+export interface SiteSnapshots {
+  version: number;
+  loadedAt: number;
+  /** Ordered by slug. */
+  sites: readonly Snapshot[];
+  bySlug: ReadonlyMap<string, Snapshot>;
+  byId: ReadonlyMap<string, Snapshot>;
+  /** Exact host names. */
+  exact: ReadonlyMap<string, Snapshot>;
+  /** Wildcards by the part after "*.". */
+  wildcard: ReadonlyMap<string, Snapshot>;
+  /** The default site, or null: hosts no site names get a 404 page. */
+  fallback: Snapshot | null;
+}

@@ -1,5 +1,6 @@
 // The status page at STATUS_PATH and the files it needs.
 
+import { mainSite } from '../sites/site-routes.js';
 import path from 'node:path';
 import express from 'express';
 import type { Config } from '../config/config.js';
@@ -39,7 +40,7 @@ export function createStatusRouter(
   router.use('/assets', express.static(path.join(viewsDir, 'assets'), { maxAge: '5m', fallthrough: false }));
 
   router.get('/', function statusPage(_req, res) {
-    const snapshot = store.current();
+    const snapshot = mainSite(store.current());
     const at = now();
     const html = renderer.renderCached(`${snapshot.version}|status|${Math.floor(at / 60_000)}|${uptime?.version() ?? 0}`, () =>
       buildStatusView(snapshot, at, { kind: 'status' }, options, uptime?.current()),

@@ -3,6 +3,7 @@
 // linked component goes to major outage, webhooks are queued; once it is back, all of that is
 // undone, the incident resolved with the measured duration, and the outage counts what it held.
 
+import { mainSite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -86,7 +87,7 @@ describe('an outage under load', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const stoppedAt = Date.now();
     await stopApp();
-    await waitFor(() => gw.store.current().upstream.state === 'down', WITHIN_DOWN_MS + 1000, 'the gateway judged the upstream down');
+    await waitFor(() => mainSite(gw.store.current()).upstream.state === 'down', WITHIN_DOWN_MS + 1000, 'the gateway judged the upstream down');
     const downAt = Date.now();
     assert.ok(downAt - stoppedAt <= WITHIN_DOWN_MS, `judged down ${downAt - stoppedAt} ms after the stop`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -119,11 +120,11 @@ describe('an outage under load', () => {
     assert.ok(events.includes('incident.updated') && events.includes('component.status_changed'), events.join(','));
     const deliveries = await rows<{ n: number }>('SELECT count(*)::int AS n FROM webhook_deliveries');
     assert.ok(deliveries[0]!.n >= 2, 'a delivery for each event the webhook wants');
-    assert.match((await request(`${gw.url}/_gateway/metrics`)).body, /intermission_upstream_up 0/);
+    assert.match((await request(`${gw.url}/_gateway/metrics`)).body, /intermission_upstream_up\{site="default"\} 0/);
 
     const restartedAt = Date.now();
     await startApp();
-    await waitFor(() => gw.store.current().upstream.state === 'up', WITHIN_UP_MS + 1000, 'the gateway judged the upstream back');
+    await waitFor(() => mainSite(gw.store.current()).upstream.state === 'up', WITHIN_UP_MS + 1000, 'the gateway judged the upstream back');
     assert.ok(Date.now() - restartedAt <= WITHIN_UP_MS, `judged back ${Date.now() - restartedAt} ms after the restart`);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const outcomes = await load.stop();

@@ -1,6 +1,7 @@
 // Passive detection in one process: a run of failed forwarded requests makes one report, a success
 // resets the run, and there is no second report until the upstream has been down and up again.
 
+import { indexSites } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createFailureWatch } from '../../src/health/request-failures.js';
@@ -13,7 +14,7 @@ function setup(threshold: number, report: (cause: string) => Promise<unknown> = 
   const reports: string[] = [];
   const watch = createFailureWatch({
     threshold,
-    store: { current: () => snap([], { upstream: state.upstream }) },
+    store: { current: () => indexSites(1, 1000, [snap([], { upstream: state.upstream })]) },
     report: (cause) => {
       reports.push(cause);
       return report(cause);

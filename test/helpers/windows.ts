@@ -1,6 +1,6 @@
 // Builders for snapshots and windows in unit tests, with a fixed clock.
 
-import { NO_SETTINGS, UPSTREAM_UP, type MaintenanceWindow, type Snapshot } from '../../src/snapshot/types.js';
+import { DEFAULT_SITE, NO_SETTINGS, UPSTREAM_UP, type MaintenanceWindow, type Snapshot } from '../../src/snapshot/types.js';
 
 export const NOW = Date.parse('2026-11-22T12:00:00.000Z');
 export const MINUTE = 60_000;
@@ -30,6 +30,7 @@ export function snap(windows: MaintenanceWindow[], overrides: Partial<Snapshot> 
   return {
     version: 1,
     loadedAt: NOW,
+    site: DEFAULT_SITE,
     windows,
     components: [],
     componentGroups: [],

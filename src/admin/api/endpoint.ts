@@ -5,6 +5,8 @@ import express from 'express';
 import type { z } from 'zod';
 import { hasRole, type Actor, type Role } from '../../accounts/roles.js';
 import { ForbiddenError, UnauthenticatedError } from '../../errors.js';
+import type { Snapshot } from '../../snapshot/types.js';
+import { siteOf } from '../site-scope.js';
 import { parseInput } from '../validation.js';
 
 export interface EndpointContext<Body, Query> {
@@ -12,6 +14,8 @@ export interface EndpointContext<Body, Query> {
   query: Query;
   params: Record<string, string>;
   actor: Actor;
+  /** The site the call acts in (see site-scope.ts). */
+  site: Snapshot;
   req: express.Request;
   res: express.Response;
 }
@@ -62,7 +66,7 @@ export function mountEndpoints(router: express.Router, endpoints: readonly Endpo
         }
         const body = definition.body ? parseInput(definition.body, req.body) : undefined;
         const query = definition.query ? parseInput(definition.query, req.query) : undefined;
-        const result = await definition.handler({ body, query, params: req.params as Record<string, string>, actor, req, res });
+        const result = await definition.handler({ body, query, params: req.params as Record<string, string>, actor, site: siteOf(res), req, res });
         const status = definition.status ?? 200;
         if (result === undefined) res.status(204).end();
         else res.status(status).json(result);

@@ -1,6 +1,7 @@
 // What can be done to one component straight from the list: set its status, move it up or down,
 // and delete it (after a server-rendered confirmation).
 
+import { mainSite } from '../../sites/site-routes.js';
 import type express from 'express';
 import { componentUsage, getComponent } from '../../maintenance/components.js';
 import type { AdminDeps } from '../deps.js';
@@ -25,7 +26,7 @@ export function addComponentActionPages(pages: express.Router, { pool, store, co
     const { status } = parseInput(statusSchema, formFields(req));
     const component = await ops.setStatus(actorOf(res), id, status);
     const messages: FlashMessage[] = [{ kind: 'notice', text: `“${component.name}” is now ${statusLabel(status).toLowerCase()}.` }];
-    const heldBy = heldComponents(store.current().windows, now()).get(id) ?? [];
+    const heldBy = heldComponents(mainSite(store.current()).windows, now()).get(id) ?? [];
     if (heldBy.length > 0 && maintenanceHides(status)) {
       messages.push({ kind: 'warning', text: `The status page shows it under maintenance until “${heldBy[0]}” ends; then it shows ${statusLabel(status).toLowerCase()}.` });
     }

@@ -1,6 +1,7 @@
 // The component group pages under /components/groups: add a group, a group's page (rename it,
 // see its components), move it up or down, and delete it after a confirmation.
 
+import { mainSite } from '../../sites/site-routes.js';
 import type express from 'express';
 import { getGroup, type ComponentGroupRecord } from '../../maintenance/component-groups.js';
 import { listComponents } from '../../maintenance/components.js';
@@ -24,7 +25,7 @@ export function addGroupPages(pages: express.Router, { pool, store, config, now 
   }
 
   async function renderGroup(res: express.Response, status: number, group: ComponentGroupRecord, values: FormValues, error?: FormProblem): Promise<void> {
-    const held = heldComponents(store.current().windows, now());
+    const held = heldComponents(mainSite(store.current()).windows, now());
     const members = (await listComponents(pool)).filter((c) => c.groupId === group.id);
     res.status(status).render('admin/components/group', {
       title: group.name,

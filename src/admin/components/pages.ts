@@ -1,6 +1,7 @@
 // The components pages: the list (grouped, in the status page's order, with a quick status
 // control), the form to add one, and one component's page where it is edited.
 
+import { mainSite } from '../../sites/site-routes.js';
 import express from 'express';
 import { listGroups } from '../../maintenance/component-groups.js';
 import { getComponent, listComponents, type ComponentRecord } from '../../maintenance/components.js';
@@ -19,7 +20,7 @@ import { componentView, heldComponents, sections, STATUS_OPTIONS } from './view.
 export function createComponentPages(deps: AdminDeps, ops: ComponentOperations): express.Router {
   const { pool, store, config, now } = deps;
   const pages = express.Router();
-  const held = () => heldComponents(store.current().windows, now());
+  const held = () => heldComponents(mainSite(store.current()).windows, now());
 
   async function renderNew(res: express.Response, status: number, values: FormValues, error?: { message: string; field?: string }): Promise<void> {
     res.status(status).render('admin/components/new', {

@@ -1,6 +1,7 @@
 // The dashboard at ADMIN_PATH: the state at a glance (forwarded or held, the upstream's health),
 // the controls for the common case, upcoming windows and the latest updates.
 
+import { mainSite } from '../../sites/site-routes.js';
 import type express from 'express';
 import { INCIDENT_STATUS_LABELS } from '../../maintenance/incident-status.js';
 import { latestUpdates } from '../../maintenance/updates.js';
@@ -29,7 +30,7 @@ export function addDashboardPage(pages: express.Router, { config, pool, store, n
       probe(),
     ]);
     const at = now();
-    const { components, upstream: judged } = store.current();
+    const { components, upstream: judged } = mainSite(store.current());
     // With checks off a "down" left in the database is not acted on (see decide), so not shown either.
     const downSince = judged.state === 'down' && config.healthcheck.intervalSeconds > 0 ? judged.since : null;
     const inForce = windows.filter((w) => windowState(w, at) === 'in_force');

@@ -2,6 +2,7 @@
 // server-rendered confirmation (the values in hidden fields), then acts when posted again with
 // confirm=yes: the common case is two clicks, "Start maintenance" and "Yes, start now".
 
+import { mainSite } from '../../sites/site-routes.js';
 import type express from 'express';
 import type { StartNowInput } from '../../maintenance/windows.js';
 import { listWindows, windowState } from '../../maintenance/windows.js';
@@ -31,7 +32,7 @@ export function addStartPages(pages: express.Router, deps: AdminDeps, ops: Windo
       title: 'Start maintenance',
       nav: '/',
       zonePicker: zonePicker(res, values.time_zone),
-      components: store.current().components,
+      components: mainSite(store.current()).components,
       ...formLocals(values, error),
     });
   }
@@ -53,7 +54,7 @@ export function addStartPages(pages: express.Router, deps: AdminDeps, ops: Windo
     try {
       const input = parseInput(startSchema, values);
       if (!confirmed(req)) {
-        const names = new Map(store.current().components.map((c) => [c.id, c.name]));
+        const names = new Map(mainSite(store.current()).components.map((c) => [c.id, c.name]));
         return res.render('admin/confirm', {
           title: 'Start maintenance now?',
           nav: '/',

@@ -2,6 +2,7 @@
 // the scheduled jobs' last runs for every role; for admins, the form that says what automation may
 // do when it goes down.
 
+import { mainSite } from '../../sites/site-routes.js';
 import express from 'express';
 import { getHealthSettings, type HealthSettings } from '../../health/health-settings.js';
 import { listOutages } from '../../health/outages.js';
@@ -28,7 +29,7 @@ export function createHealthPages({ pool, store, config, now }: AdminDeps, ops: 
   async function render(req: express.Request, res: express.Response, status: number, values?: FormValues, error?: { message: string; field?: string }): Promise<void> {
     const zone = pageZone(req, res);
     const at = now();
-    const components = store.current().components;
+    const components = mainSite(store.current()).components;
     const [health, settings, outages, jobs] = await Promise.all([
       getUpstreamHealth(pool),
       getHealthSettings(pool),

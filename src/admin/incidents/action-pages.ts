@@ -1,6 +1,7 @@
 // What can be done to one incident from the pages: post an update (which may move its status; the
 // "issue fixed" switch resolves it), and edit its title, impact and components.
 
+import { mainSite } from '../../sites/site-routes.js';
 import type express from 'express';
 import { INCIDENT_STATUS_LABELS, type IncidentStatus } from '../../maintenance/incident-status.js';
 import { getIncident, type IncidentRecord } from '../../maintenance/incidents.js';
@@ -34,7 +35,7 @@ export function addIncidentActionPages(pages: express.Router, deps: AdminDeps, o
       title: `Edit “${incident.title}”`,
       nav: '/incidents',
       incident,
-      components: store.current().components,
+      components: mainSite(store.current()).components,
       impacts: IMPACT_OPTIONS,
       ...formLocals(values, error),
     });

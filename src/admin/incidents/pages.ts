@@ -1,6 +1,7 @@
 // The incidents pages: the list (open, then recently resolved), the "Report an incident" form, and
 // one incident's page (its timeline, oldest first, and the form to post the next update).
 
+import { mainSite } from '../../sites/site-routes.js';
 import express from 'express';
 import { getIncidentTimeline, listIncidents } from '../../maintenance/incidents.js';
 import type { AdminDeps } from '../deps.js';
@@ -27,7 +28,7 @@ export function createIncidentPages(deps: AdminDeps, ops: IncidentOperations): e
     res.status(status).render('admin/incidents/new', {
       title: 'Report an incident',
       nav: '/incidents',
-      components: store.current().components,
+      components: mainSite(store.current()).components,
       impacts: IMPACT_OPTIONS,
       statuses: STATUS_OPTIONS,
       ...formLocals(values, error),
@@ -42,7 +43,7 @@ export function createIncidentPages(deps: AdminDeps, ops: IncidentOperations): e
       title: incident.title,
       nav: '/incidents',
       zone,
-      incident: incidentView(incident, zone, now(), store.current().components),
+      incident: incidentView(incident, zone, now(), mainSite(store.current()).components),
       updates: updates.map((update) => updateView(update, zone)),
       statuses: STATUS_OPTIONS,
       ...formLocals(values, error),
@@ -52,7 +53,7 @@ export function createIncidentPages(deps: AdminDeps, ops: IncidentOperations): e
   pages.get('/incidents', requireRole('viewer'), async function incidentList(req, res) {
     const zone = pageZone(req, res);
     const at = now();
-    const components = store.current().components;
+    const components = mainSite(store.current()).components;
     const views = (await listIncidents(pool)).map((incident) => incidentView(incident, zone, at, components));
     res.render('admin/incidents/list', {
       title: 'Incidents',

@@ -2,6 +2,7 @@
 // or edit one (simple choices or a raw cron expression), a series' page with its occurrences, and
 // deleting one after a confirmation.
 
+import { mainSite } from '../../sites/site-routes.js';
 import express from 'express';
 import { getSeries, listOccurrences, listSeries, type SeriesRecord } from '../../maintenance/series.js';
 import { WEEKDAYS } from '../../schedule/recurrence-choice.js';
@@ -32,7 +33,7 @@ export function createSeriesPages(deps: AdminDeps, ops: SeriesOperations): expre
       nav: '/series',
       series: series && seriesView(series, now()),
       zonePicker: zonePicker(res, values.time_zone),
-      components: store.current().components,
+      components: mainSite(store.current()).components,
       weekdays: WEEKDAYS,
       monthDays: MONTH_DAYS,
       ...formLocals(values, error),
@@ -41,7 +42,7 @@ export function createSeriesPages(deps: AdminDeps, ops: SeriesOperations): expre
 
   pages.get('/series', requireRole('viewer'), async function seriesList(_req, res) {
     const at = now();
-    const components = store.current().components;
+    const components = mainSite(store.current()).components;
     res.render('admin/series/list', {
       title: 'Recurring series',
       nav: '/series',
@@ -70,7 +71,7 @@ export function createSeriesPages(deps: AdminDeps, ops: SeriesOperations): expre
     const zone = pageZone(req, res);
     const [series, occurrences] = await Promise.all([getSeries(pool, id), listOccurrences(pool, id)]);
     const at = now();
-    const components = store.current().components;
+    const components = mainSite(store.current()).components;
     res.render('admin/series/detail', {
       title: series.title,
       nav: '/series',

@@ -1,6 +1,7 @@
 // What can be done to one window from the pages: edit it, extend it, end or cancel it (each after
 // a server-rendered confirmation), and post an update to it ("issue fixed" also ends it).
 
+import { mainSite } from '../../sites/site-routes.js';
 import type express from 'express';
 import { getWindow, type WindowRecord } from '../../maintenance/windows.js';
 import type { AdminDeps } from '../deps.js';
@@ -44,9 +45,9 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
     res.status(status).render('admin/windows/edit', {
       title: `Edit “${window.title}”`,
       nav: '/windows',
-      window: windowView(window, zone, now(), store.current().components),
+      window: windowView(window, zone, now(), mainSite(store.current()).components),
       zonePicker: zonePicker(res, values.time_zone),
-      components: store.current().components,
+      components: mainSite(store.current()).components,
       ...formLocals(values, error),
     });
   }

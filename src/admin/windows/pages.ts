@@ -1,6 +1,7 @@
 // The windows pages: the list (in force, upcoming, recent past), the schedule form, and one
 // window's page (its timeline of updates and what can be done to it now).
 
+import { mainSite } from '../../sites/site-routes.js';
 import express from 'express';
 import { listUpdates } from '../../maintenance/updates.js';
 import { getWindow, listWindows } from '../../maintenance/windows.js';
@@ -29,7 +30,7 @@ export function createWindowPages(deps: AdminDeps, ops: WindowOperations): expre
       title: 'Schedule a window',
       nav: '/windows',
       zonePicker: zonePicker(res, values.time_zone),
-      components: store.current().components,
+      components: mainSite(store.current()).components,
       ...formLocals(values, error),
     });
   }
@@ -41,7 +42,7 @@ export function createWindowPages(deps: AdminDeps, ops: WindowOperations): expre
       listWindows(pool, { scope: 'past', limit: RECENT_PAST }),
     ]);
     const at = now();
-    const components = store.current().components;
+    const components = mainSite(store.current()).components;
     const views = current.map((w) => windowView(w, zone, at, components));
     res.render('admin/windows/list', {
       title: 'Windows',
@@ -86,7 +87,7 @@ export function createWindowPages(deps: AdminDeps, ops: WindowOperations): expre
       title: window.title,
       nav: '/windows',
       zone,
-      window: windowView(window, zone, at, store.current().components),
+      window: windowView(window, zone, at, mainSite(store.current()).components),
       updates: updates.map((u) => ({ ...u, createdText: formatTime(u.createdAt, zone) })),
     });
   });
