@@ -34,7 +34,7 @@ export interface Plan {
 }
 
 /** The parts of a run, in the order they run; BENCH_PARTS picks some, e.g. while investigating. */
-export const PARTS = ['direct', 'http-proxy', 'http-proxy-3', 'gateway', 'gateway-2', 'nginx', 'maintenance', 'memory', 'pollers'] as const;
+export const PARTS = ['direct', 'http-proxy', 'http-proxy-3', 'gateway', 'gateway-2', 'nginx', 'maintenance', 'memory', 'pollers', 'sites'] as const;
 export type Part = (typeof PARTS)[number];
 
 function parts(): ReadonlySet<Part> {

@@ -10,6 +10,7 @@ import { pickLoadTool, runLoad, type LoadRun, type LoadTool } from './load.js';
 import { measureMemory } from './memory.js';
 import { BODIES, CONNECTIONS, MAINTENANCE_CONNECTIONS, readPlan, type Plan } from './plan.js';
 import { measurePollers } from './pollers.js';
+import { measureSites } from './sites.js';
 import { BARE_HTTP_PROXY, computeChecks, DIRECT, formatReport, writeResults, type Measured, type Results } from './report.js';
 import { hasCommand, ROOT, startBareProxy, startGateway, startNginx, startUpstream, type Target } from './targets.js';
 
@@ -143,6 +144,13 @@ async function runAll(bench: Bench): Promise<void> {
       const deps = { children, tool: bench.tool, warmupS: plan.warmupS, durationS: short.plan.durationS, progress };
       const { rows } = await measurePollers({ ...deps, measure: (t, run) => measure(short, t, run) }, target);
       bench.results.forwarding.push(...rows);
+    });
+  }
+  if (parts.has('sites')) {
+    await withTarget(gateway(GATEWAY, 1), async (target) => {
+      progress(`sites: forwarding through ${target.name} with 1 site, then 100`);
+      const deps = { measure: (t: Target, run: Omit<LoadRun, 'durationS'>) => measure(bench, t, run), databaseEnv: db.env, upstreamUrl: upstream.url, progress };
+      bench.results.forwarding.push(...(await measureSites(deps, target)));
     });
   }
   if (parts.has('memory')) {
