@@ -38,7 +38,8 @@ export function hasAnyPrefix(path: string, prefixes: readonly string[]): boolean
 export function hostName(hostHeader: string | undefined): string {
   if (!hostHeader) return '';
   const host = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':', 1)[0]!;
-  return host.toLowerCase();
+  // "shop.example.com." is the same name, fully qualified: it must reach the same site and windows.
+  return (host.endsWith('.') ? host.slice(0, -1) : host).toLowerCase();
 }
 
 /**

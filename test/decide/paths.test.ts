@@ -35,6 +35,7 @@ describe('hostName', () => {
     assert.equal(hostName('Shop.Example.com:8080'), 'shop.example.com');
     assert.equal(hostName('[::1]:8080'), '[::1]');
     assert.equal(hostName(undefined), '');
+    assert.equal(hostName('Shop.Example.com.:443'), 'shop.example.com', 'a fully qualified name is the same host');
   });
 });
 
