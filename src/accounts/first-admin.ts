@@ -1,4 +1,4 @@
-// The first run: with no user at all, create the first admin from ADMIN_EMAIL/ADMIN_PASSWORD, or
+// The first run: with no user at all, create the first (global) admin from ADMIN_EMAIL/ADMIN_PASSWORD, or
 // make a one-time setup link and log it, so nobody has to touch the database to get in.
 
 import { writeAs } from '../audit/write-as.js';
@@ -25,7 +25,7 @@ export async function ensureFirstAdmin(pool: Pool, options: FirstAdminOptions, l
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
     if ((await countUsers(client)) > 0) return { kind: 'exists' };
     if (options.email && options.password) {
-      await createUser(client, { email: options.email, name: '', role: 'admin', passwordHash: await hashPassword(options.password) });
+      await createUser(client, { email: options.email, name: '', globalAdmin: true, passwordHash: await hashPassword(options.password) });
       return { kind: 'created', email: options.email };
     }
     const { token, expiresAt } = await createSetupToken(client, null, SETUP_LINK_TTL_MS);

@@ -18,7 +18,13 @@ export interface Session {
   idHash: string;
   csrfToken: string;
   expiresAt: number;
-  user: { id: string; email: string; name: string; role: Role; timeZone: string | null };
+  user: {
+    id: string; email: string; name: string; timeZone: string | null;
+    /** Manages sites and users, and is an admin in every site. */
+    globalAdmin: boolean;
+    /** Their role in each site they belong to, by site id; read afresh on every request. */
+    siteRoles: ReadonlyMap<string, Role>;
+  };
 }
 
 // Touching last_seen_at on every page view would be a write per click; once a minute is enough.
@@ -52,10 +58,11 @@ export async function createSession(
 export async function loadSession(db: Queryable, id: string, policy: SessionPolicy): Promise<Session | undefined> {
   const { rows } = await db.query<{
     id_hash: string; csrf_token: string; expires_at: Date; last_seen_at: Date; now: Date;
-    user_id: string; email: string; name: string; role: Role; time_zone: string | null;
+    user_id: string; email: string; name: string; global_admin: boolean; site_roles: Record<string, Role>; time_zone: string | null;
   }>(
     `SELECT s.id_hash, s.csrf_token, s.expires_at, s.last_seen_at, now() AS now,
-            u.id::text AS user_id, u.email, u.name, u.role, u.time_zone
+            u.id::text AS user_id, u.email, u.name, u.global_admin, u.time_zone,
+            coalesce((SELECT json_object_agg(m.site_id::text, m.role) FROM site_members m WHERE m.user_id = u.id), '{}') AS site_roles
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.id_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
     [hashSessionId(id)],
@@ -77,7 +84,14 @@ export async function loadSession(db: Queryable, id: string, policy: SessionPoli
     idHash: row.id_hash,
     csrfToken: row.csrf_token,
     expiresAt,
-    user: { id: row.user_id, email: row.email, name: row.name, role: row.role, timeZone: row.time_zone },
+    user: {
+      id: row.user_id,
+      email: row.email,
+      name: row.name,
+      timeZone: row.time_zone,
+      globalAdmin: row.global_admin,
+      siteRoles: new Map(Object.entries(row.site_roles)),
+    },
   };
 }
 

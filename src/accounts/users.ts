@@ -3,13 +3,13 @@
 
 import type { Queryable } from '../audit/write-as.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { Role } from './roles.js';
 
 export interface User {
   id: string;
   email: string;
   name: string;
-  role: Role;
+  /** Manages sites and users, and is an admin in every site; a role in a site is in site-members.ts. */
+  globalAdmin: boolean;
   timeZone: string | null;
   hasPassword: boolean;
   disabled: boolean;
@@ -17,11 +17,11 @@ export interface User {
   passwordChangedAt: number | null;
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   email: string;
   name: string;
-  role: Role;
+  global_admin: boolean;
   time_zone: string | null;
   has_password: boolean;
   disabled_at: Date | null;
@@ -29,14 +29,14 @@ interface UserRow {
   password_changed_at: Date | null;
 }
 
-const USER_COLUMNS = 'id::text, email, name, role, time_zone, password_hash IS NOT NULL AS has_password, disabled_at, created_at, password_changed_at';
+export const USER_COLUMNS = 'id::text, email, name, global_admin, time_zone, password_hash IS NOT NULL AS has_password, disabled_at, created_at, password_changed_at';
 
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
   return {
     id: row.id,
     email: row.email,
     name: row.name,
-    role: row.role,
+    globalAdmin: row.global_admin,
     timeZone: row.time_zone,
     hasPassword: row.has_password,
     disabled: row.disabled_at !== null,
@@ -79,27 +79,28 @@ export async function listUsers(db: Queryable): Promise<User[]> {
   return rows.map(toUser);
 }
 
-export async function createUser(db: Queryable, input: { email: string; name: string; role: Role; passwordHash: string | null }): Promise<User> {
+/** A new user belongs to no site yet: add them to one with setMemberRole (site-members.ts). */
+export async function createUser(db: Queryable, input: { email: string; name: string; globalAdmin?: boolean; passwordHash: string | null }): Promise<User> {
   const { rows } = await db.query<UserRow>(
-    `INSERT INTO users (email, name, role, password_hash, password_changed_at)
+    `INSERT INTO users (email, name, global_admin, password_hash, password_changed_at)
      VALUES ($1, $2, $3, $4, CASE WHEN $4::text IS NULL THEN NULL ELSE now() END)
      ON CONFLICT (email) DO NOTHING RETURNING ${USER_COLUMNS}`,
-    [input.email, input.name, input.role, input.passwordHash],
+    [input.email, input.name, input.globalAdmin ?? false, input.passwordHash],
   );
   if (!rows[0]) throw new ValidationError(`a user with email ${input.email} already exists`, 'email');
   return toUser(rows[0]);
 }
 
-export async function updateUser(db: Queryable, id: string, changes: { name?: string; role?: Role; timeZone?: string | null; disabled?: boolean }): Promise<User> {
+export async function updateUser(db: Queryable, id: string, changes: { name?: string; globalAdmin?: boolean; timeZone?: string | null; disabled?: boolean }): Promise<User> {
   const { rows } = await db.query<UserRow>(
     `UPDATE users SET
        name = coalesce($2, name),
-       role = coalesce($3, role),
+       global_admin = coalesce($3, global_admin),
        time_zone = CASE WHEN $4::boolean THEN $5 ELSE time_zone END,
        disabled_at = CASE WHEN $6::boolean IS NULL THEN disabled_at WHEN $6 THEN coalesce(disabled_at, now()) ELSE NULL END,
        updated_at = now()
      WHERE id = $1::bigint RETURNING ${USER_COLUMNS}`,
-    [id, changes.name ?? null, changes.role ?? null, changes.timeZone !== undefined, changes.timeZone ?? null, changes.disabled ?? null],
+    [id, changes.name ?? null, changes.globalAdmin ?? null, changes.timeZone !== undefined, changes.timeZone ?? null, changes.disabled ?? null],
   );
   if (!rows[0]) throw new NotFoundError(`user #${id} does not exist`);
   return toUser(rows[0]);
@@ -110,17 +111,18 @@ export async function setPassword(db: Queryable, id: string, passwordHash: strin
   await db.query('UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1::bigint', [id, passwordHash]);
 }
 
-/** Admins able to sign in; the last one may not be demoted or disabled, or nobody could manage users. */
-export async function countActiveAdmins(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL");
-  return rows[0]!.n;
+/** The user with this email, or undefined. */
+export async function findUserByEmail(db: Queryable, email: string): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [email]);
+  return rows[0] && toUser(rows[0]);
 }
 
 /**
- * countActiveAdmins with their rows locked until the transaction ends: two admins demoting each
- * other at once are taken in turn, so the second sees one admin left and is refused.
+ * Global admins able to sign in, with their rows locked until the transaction ends: the last one
+ * may not lose the flag or be disabled, or nobody could manage sites and users. Two admins
+ * demoting each other at once are taken in turn, so the second sees one left and is refused.
  */
-export async function lockActiveAdmins(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ id: string }>("SELECT id::text FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE");
+export async function lockActiveGlobalAdmins(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ id: string }>('SELECT id::text FROM users WHERE global_admin AND disabled_at IS NULL ORDER BY id FOR UPDATE');
   return rows.length;
 }

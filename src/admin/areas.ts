@@ -13,14 +13,20 @@ import { createHealthArea } from './health/area.js';
 import { createIncidentsArea } from './incidents/area.js';
 import { createSeriesArea } from './series/area.js';
 import { createSettingsArea } from './settings/area.js';
+import { createSitesArea } from './sites/area.js';
 import { createTokensArea } from './tokens/area.js';
 import { createUsersArea } from './users/area.js';
 import { createWebhooksArea } from './webhooks/area.js';
 import { createWindowsArea } from './windows/area.js';
 
 export interface AdminArea {
-  /** Pages, mounted after sign-in and the CSRF check; each route names its least role. */
+  /**
+   * Pages of one site, mounted after sign-in and the CSRF check at ADMIN_PATH/ and at
+   * ADMIN_PATH/sites/<slug>/; each route names its least role, which is the actor's in that site.
+   */
   pages?: express.Router;
+  /** Pages of no one site (sites, your account, the API reference), at ADMIN_PATH/ only. */
+  globalPages?: express.Router;
   endpoints?: Endpoint[];
 }
 
@@ -38,6 +44,7 @@ export function adminAreas(deps: AdminDeps): AdminArea[] {
     createTokensArea(deps),
     createSettingsArea(deps),
     createAuditArea(deps),
+    createSitesArea(deps),
   ];
   return [...areas, createDocsArea(deps, areas.flatMap((area) => area.endpoints ?? []))];
 }

@@ -16,7 +16,9 @@ export interface FlashMessage {
 export function redirectWith(res: express.Response, adminPath: string, path: string, ...messages: FlashMessage[]): void {
   if (messages.length > 0) {
     const value = JSON.stringify(messages.slice(0, 3).map((m) => ({ kind: m.kind, text: m.text.slice(0, MAX_TEXT) })));
-    res.cookie(FLASH_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: res.req.secure, path: adminPath, maxAge: 60_000 });
+    // On the admin area's root, whichever site's page it is for: the reader clears it there.
+    const root = (res.locals.rootPath as string | undefined) ?? adminPath;
+    res.cookie(FLASH_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: res.req.secure, path: root, maxAge: 60_000 });
   }
   res.redirect(303, `${adminPath}${path}`);
 }

@@ -1,5 +1,6 @@
-// Who may reach an admin route: a signed-in actor with at least the route's role, and for a
-// form post, a CSRF token that matches the session's. Every route names its least role.
+// Who may reach an admin route: a signed-in actor with at least the route's role (in the site the
+// request acts in, see site-scope.ts), and for a form post, a CSRF token that matches the
+// session's. Every route names its least role.
 
 import { timingSafeEqual } from 'node:crypto';
 import type express from 'express';
@@ -18,6 +19,14 @@ export function requireRole(least: Role): express.RequestHandler {
     }
     next();
   };
+}
+
+/** Sites and users across sites: for global admins only. */
+export function requireGlobalAdmin(_req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const { actor } = locals(res);
+  if (!actor) return next(new UnauthenticatedError('sign in first'));
+  if (!actor.globalAdmin) return next(new ForbiddenError('only a global admin can do this'));
+  next();
 }
 
 function same(a: string, b: string): boolean {

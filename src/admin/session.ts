@@ -3,7 +3,7 @@
 
 import type express from 'express';
 import { parse as parseCookie } from 'cookie';
-import type { Actor } from '../accounts/roles.js';
+import { highestRole, type Actor } from '../accounts/roles.js';
 import { loadSession, SESSION_COOKIE, type Session, type SessionPolicy } from '../accounts/sessions.js';
 import type { Pool } from '../db/pool.js';
 import { fromDatabaseError } from '../errors.js';
@@ -23,7 +23,9 @@ export function locals(res: express.Response): AdminLocals {
 
 export function userActor(session: Session): Actor {
   const { user } = session;
-  return { kind: 'user', id: user.id, name: user.email, role: user.role, label: `user:${user.email}` };
+  // The role is the site's once the site scope has run; until then, the highest, for the nav only.
+  const roles = { globalAdmin: user.globalAdmin, siteRoles: user.siteRoles };
+  return { kind: 'user', id: user.id, name: user.email, role: highestRole(roles), ...roles, label: `user:${user.email}` };
 }
 
 export function sessionCookieOptions(req: express.Request, adminPath: string, expiresAt?: number): import('express').CookieOptions {
@@ -50,7 +52,7 @@ export function createSessionLoader(pool: Pool, policy: SessionPolicy): express.
       return;
     }
     state.actor = state.session && userActor(state.session);
-    res.locals.user = state.session?.user;
+    res.locals.user = state.session && { ...state.session.user, role: state.actor!.role };
     res.locals.csrfToken = state.session?.csrfToken ?? '';
     const browserZone = cookies[TIME_ZONE_COOKIE];
     state.timeZone = state.session?.user.timeZone ?? (isTimeZone(browserZone) ? browserZone : DEFAULT_ZONE);

@@ -29,8 +29,12 @@ function entryRows(html: string): string[] {
   return body.split('<tr>').slice(1);
 }
 
+/** The site's entries (a site's audit log leaves out other sites' and global ones such as a new user). */
 async function allIds(where = 'true', params: unknown[] = []): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(`SELECT id::text FROM audit_log WHERE ${where} ORDER BY at DESC, id DESC`, params);
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id::text FROM audit_log WHERE site_id = (SELECT id FROM sites WHERE is_default) AND ${where} ORDER BY at DESC, id DESC`,
+    params,
+  );
   return rows.map((row) => row.id);
 }
 

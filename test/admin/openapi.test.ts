@@ -269,7 +269,7 @@ describe('the reference page', () => {
     });
     const doc = buildOpenApi([evil], { adminPath: ADMIN, version: '1' });
     const html = await ejs.renderFile(path.join(VIEWS_DIR, 'admin/docs/reference.ejs'), {
-      title: 'API reference', siteName: 'Shop', adminPath: ADMIN, statusPath: '/status', user: undefined, flash: [], nav: '', csrfToken: '',
+      title: 'API reference', siteName: 'Shop', adminPath: ADMIN, rootPath: ADMIN, siteChoices: [], statusPath: '/status', user: undefined, flash: [], nav: '', csrfToken: '',
       can: () => false, apiUrl: `https://shop.example.com${API}`, origin: 'https://shop.example.com',
       ...referenceView([evil], doc, `https://shop.example.com${API}`),
     });

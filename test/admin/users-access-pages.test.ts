@@ -25,7 +25,7 @@ before(async () => {
 
 // Tests that need other admins add them; each starts again with the boss as the only active one.
 beforeEach(async () => {
-  await db.query("UPDATE users SET disabled_at = now() WHERE role = 'admin' AND email <> $1 AND disabled_at IS NULL", [BOSS]);
+  await db.query("UPDATE users SET disabled_at = now() WHERE global_admin AND email <> $1 AND disabled_at IS NULL", [BOSS]);
 });
 
 const writes = () => userWrites(db);
@@ -86,18 +86,16 @@ describe('changing roles and access from the pages', () => {
     assert.equal(await sessionCount('promote@example.com'), 0);
   });
 
-  it('keeps the last active admin: no demotion, no disabling, even of themselves', async () => {
+  it('keeps the last active global admin: the flag cannot go, nor the account be disabled, even by themselves', async () => {
     const before = await writes();
-    const confirm = await admin.submit(`${ADMIN}/users/${adminId}`, { name: '', role: 'operator' }, `${ADMIN}/users/${adminId}`);
-    assert.match(confirm.body, /This is you: you will be signed out at once/);
-    const refused = await admin.post(`${ADMIN}/users/${adminId}`, hiddenFields(confirm.body));
+    const refused = await admin.submit(`${ADMIN}/users/${adminId}/global-admin`, {}, `${ADMIN}/users/${adminId}`);
     assert.equal(refused.status, 409);
-    assert.match(refused.body, /is the last active admin: make someone else an admin first/);
-    for (const body of [{ role: 'viewer' }, { disabled: true }]) {
+    assert.match(refused.body, /is the last active global admin: make someone else a global admin first/);
+    for (const body of [{ global_admin: false }, { disabled: true }]) {
       const res = await api(gw.url, adminToken, 'PATCH', `${API}/users/${adminId}`, body);
       assert.equal(res.status, 409, JSON.stringify(body));
       assert.equal(res.body.error.code, 'GW_ERR_CONFLICT');
-      assert.match(res.body.error.message, /last active admin/);
+      assert.match(res.body.error.message, /last active global admin/);
     }
     assert.equal(await writes(), before);
     assert.equal((await userRow(BOSS))!.role, 'admin');
@@ -107,14 +105,14 @@ describe('changing roles and access from the pages', () => {
     const rivalId = await makeUser(gw.pool, 'rival@example.com', 'admin');
     for (let round = 0; round < 3; round += 1) {
       const results = await Promise.all([
-        api(gw.url, adminToken, 'PATCH', `${API}/users/${adminId}`, { role: 'operator' }),
+        api(gw.url, adminToken, 'PATCH', `${API}/users/${adminId}`, { global_admin: false }),
         api(gw.url, adminToken, 'PATCH', `${API}/users/${rivalId}`, { disabled: true }),
       ]);
       assert.deepEqual(results.map((r) => r.status).sort(), [200, 409], `round ${round}`);
-      const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL");
+      const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users WHERE global_admin AND disabled_at IS NULL");
       assert.equal(rows[0]!.n, 1);
       // Back to two admins, the boss signed in again, for the next round.
-      await db.query("UPDATE users SET role = 'admin', disabled_at = NULL WHERE id = ANY($1::bigint[])", [[adminId, rivalId]]);
+      await db.query("UPDATE users SET global_admin = true, disabled_at = NULL WHERE id = ANY($1::bigint[])", [[adminId, rivalId]]);
     }
     admin = await signedInAgain(BOSS);
   });
@@ -137,7 +135,7 @@ describe('changing roles and access from the pages', () => {
     const confirm = await leaving.submit(`${ADMIN}/users/${id}`, { name: '', role: 'operator' }, `${ADMIN}/users/${id}`);
     const done = await leaving.post(`${ADMIN}/users/${id}`, hiddenFields(confirm.body));
     assert.match(done.url, /\/login/);
-    assert.match(done.body, /Your role is now operator: sign in again/);
+    assert.match(done.body, /Your role changed: sign in again/);
     assert.equal((await userRow('stepping-down@example.com'))!.role, 'operator');
   });
 

@@ -53,7 +53,10 @@ describe('users through the API', () => {
     assert.equal(disabled.body.user.state, 'disabled');
     assert.equal((await api(gw.url, adminToken, 'GET', `${API}/users/${id}`)).body.state, 'disabled');
     const actions = (await db.query<{ action: string; actor: string }>("SELECT action, actor FROM audit_log WHERE kind = 'users' AND object_id = $1 ORDER BY id", [id])).rows;
-    assert.deepEqual(actions.map((a) => a.action), ['user.invite', 'user.set_password', 'user.rename', 'user.role', 'user.disable']);
+    assert.deepEqual(actions.map((a) => a.action), ['user.invite', 'user.set_password', 'user.rename', 'user.disable']);
+    // The role is the site's: its changes are the team's rows.
+    const teamActions = (await db.query<{ action: string }>("SELECT action FROM audit_log WHERE kind = 'site_members' AND object_id = $1 ORDER BY id", [id])).rows;
+    assert.deepEqual(teamActions.map((a) => a.action), ['user.invite', 'user.role']);
     assert.equal(actions[0]!.actor, 'token:people-admin');
   });
 

@@ -26,14 +26,20 @@ export interface UserRow {
 /** Users, setup links and audit rows: unchanged means nothing was written. */
 export async function userWrites(db: TestDatabase): Promise<string> {
   const { rows } = await db.query<{ n: string }>(
-    `SELECT concat_ws(',', (SELECT count(*) FROM users), (SELECT count(*) FROM user_setup_tokens), ${AUDIT_BY_PEOPLE},
+    `SELECT concat_ws(',', (SELECT count(*) FROM users), (SELECT count(*) FROM user_setup_tokens), (SELECT count(*) FROM site_members), ${AUDIT_BY_PEOPLE},
        (SELECT coalesce(max(updated_at)::text, '') FROM users)) AS n`,
   );
   return rows[0]!.n;
 }
 
 export async function findUser(db: TestDatabase, email: string): Promise<UserRow | undefined> {
-  const { rows } = await db.query<UserRow>('SELECT id::text, role, name, password_hash, disabled_at FROM users WHERE email = $1', [email]);
+  // role: in the default site, where the users tests work.
+  const { rows } = await db.query<UserRow>(
+    `SELECT u.id::text, m.role, u.name, u.password_hash, u.disabled_at FROM users u
+     LEFT JOIN site_members m ON m.user_id = u.id AND m.site_id = (SELECT id FROM sites ORDER BY is_default DESC, id LIMIT 1)
+     WHERE u.email = $1`,
+    [email],
+  );
   return rows[0];
 }
 

@@ -60,13 +60,13 @@ describe('inviting people from the pages', () => {
     assert.match((await new Browser(gw.url).signIn(ADMIN, 'olive@example.com')).url, new RegExp(`^${ADMIN}$`));
 
     const invite = await auditRows(db, 'user.invite');
-    assert.equal(invite.length, 2, 'the user and their link');
+    assert.equal(invite.length, 3, 'the user, their role in the site and their link');
     assert.equal(invite[0]!.actor, `user:${BOSS}`);
-    assert.equal(invite[0]!.after!.role, 'operator');
+    assert.equal(invite.find((row) => row.after?.role !== undefined)!.after!.role, 'operator', 'the role is in the team row');
     assert.equal(invite[0]!.after!.name, 'Olive Operator');
     assert.equal('password_hash' in invite[0]!.after!, false);
-    assert.equal(invite[1]!.kind, 'user_setup_tokens');
-    assert.equal('token_hash' in invite[1]!.after!, false);
+    assert.equal(invite[2]!.kind, 'user_setup_tokens');
+    assert.equal('token_hash' in invite[2]!.after!, false);
     const set = (await auditRows(db, 'user.set_password')).filter((r) => r.kind === 'users');
     assert.equal(set.length, 1);
     assert.equal(set[0]!.before!.password_changed_at, null);
@@ -113,7 +113,7 @@ describe('inviting people from the pages', () => {
     const before = await writes();
     const cases: [Record<string, string>, RegExp, string][] = [
       [{ email: 'not-an-email', name: '', role: 'viewer' }, /email &#34;not-an-email&#34; is not an email address/, 'email'],
-      [{ email: BOSS, name: '', role: 'viewer' }, /already exists/, 'email'],
+      [{ email: BOSS, name: '', role: 'viewer' }, /in this team already/, 'email'],
       [{ email: 'root@example.com', name: '', role: 'root' }, /role: must be one of viewer, operator or admin/, 'role'],
       [{ email: 'long@example.com', name: 'x'.repeat(201), role: 'viewer' }, /name is 201 characters long: at most 200/, 'name'],
       [{ email: 'line@example.com', name: 'two\nlines', role: 'viewer' }, /name must be one line/, 'name'],

@@ -5,6 +5,7 @@
 import { createApiToken } from '../../src/accounts/api-tokens.js';
 import { hashPassword } from '../../src/accounts/passwords.js';
 import type { Role } from '../../src/accounts/roles.js';
+import { setMemberRole } from '../../src/accounts/site-members.js';
 import { createUser } from '../../src/accounts/users.js';
 import { writeAs } from '../../src/audit/write-as.js';
 import type { Pool } from '../../src/db/pool.js';
@@ -17,16 +18,42 @@ export interface PageResponse extends Response {
   url: string;
 }
 
-/** Makes a user who can sign in with PASSWORD. */
-export async function makeUser(pool: Pool, email: string, role: Role): Promise<string> {
+/** The id of the site with this slug; without one, the default site (else the oldest). */
+export async function siteIdOf(pool: Pool, slug?: string): Promise<string> {
+  const { rows } = slug === undefined
+    ? await pool.query<{ id: string }>('SELECT id::text FROM sites ORDER BY is_default DESC, id LIMIT 1')
+    : await pool.query<{ id: string }>('SELECT id::text FROM sites WHERE slug = $1', [slug]);
+  if (!rows[0]) throw new Error(`no site ${slug ?? '(default)'}`);
+  return rows[0].id;
+}
+
+export interface UserOptions {
+  /** The site they get the role in (slug); default: the default site. */
+  site?: string;
+  /** Default: true for an admin, as the migration to sites made every admin a global admin. */
+  globalAdmin?: boolean;
+}
+
+/** Makes a user who can sign in with PASSWORD, with the role in a site. */
+export async function makeUser(pool: Pool, email: string, role: Role, options: UserOptions = {}): Promise<string> {
   const hash = await hashPassword(PASSWORD);
-  const user = await writeAs(pool, 'test', 'user.create', (client) => createUser(client, { email, name: '', role, passwordHash: hash }));
+  const siteId = await siteIdOf(pool, options.site);
+  const globalAdmin = options.globalAdmin ?? (role === 'admin' && options.site === undefined);
+  const user = await writeAs(pool, 'test', 'user.create', async (client) => {
+    const created = await createUser(client, { email, name: '', globalAdmin, passwordHash: hash });
+    await setMemberRole(client, siteId, created.id, role);
+    return created;
+  });
   return user.id;
 }
 
-/** Makes an API token with the role; returns its secret. */
-export async function makeToken(pool: Pool, role: Role, name = `${role}-token`, expiresInMs: number | null = null): Promise<string> {
-  const { secret } = await writeAs(pool, 'test', 'token.create', (client) => createApiToken(client, { name, role, expiresInMs }));
+/**
+ * Makes an API token with the role; returns its secret. site: a slug, or null for a global token;
+ * default: an admin token is global (as the migration made them), others act in the default site.
+ */
+export async function makeToken(pool: Pool, role: Role, name = `${role}-token`, expiresInMs: number | null = null, site?: string | null): Promise<string> {
+  const siteId = site === null || (site === undefined && role === 'admin') ? null : await siteIdOf(pool, site);
+  const { secret } = await writeAs(pool, 'test', 'token.create', (client) => createApiToken(client, { name, role, expiresInMs, siteId }));
   return secret;
 }
 
@@ -109,8 +136,8 @@ export class Browser {
 }
 
 /** A signed-in browser for a new user with the role. */
-export async function signedIn(pool: Pool, base: string, adminPath: string, role: Role, email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`): Promise<Browser> {
-  await makeUser(pool, email, role);
+export async function signedIn(pool: Pool, base: string, adminPath: string, role: Role, email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`, options: UserOptions = {}): Promise<Browser> {
+  await makeUser(pool, email, role, options);
   const browser = new Browser(base);
   const res = await browser.signIn(adminPath, email);
   if (res.url.includes('/login')) throw new Error(`could not sign in as ${email}: ${res.status}`);

@@ -115,6 +115,22 @@ describe('migrating a single-site database to sites', () => {
     assert.deepEqual((await db.query('SELECT state, failures FROM upstream_health')).rows, [{ state: 'up', failures: 2 }]);
   });
 
+  it('keeps everyone\'s role in the one site, admins acting in every site, and tokens where they acted', async () => {
+    const people = await db.query(
+      `SELECT u.email, u.global_admin, s.slug, m.role FROM users u
+       LEFT JOIN site_members m ON m.user_id = u.id LEFT JOIN sites s ON s.id = m.site_id ORDER BY u.email`,
+    );
+    assert.deepEqual(people.rows, [
+      { email: 'admin@acme.test', global_admin: true, slug: 'default', role: 'admin' },
+      { email: 'ops@acme.test', global_admin: false, slug: 'default', role: 'operator' },
+    ]);
+    const tokens = await db.query('SELECT t.name, t.role, s.slug FROM api_tokens t LEFT JOIN sites s ON s.id = t.site_id ORDER BY t.name');
+    assert.deepEqual(tokens.rows, [
+      { name: 'deploy', role: 'operator', slug: 'default' },
+      { name: 'root', role: 'admin', slug: null },
+    ]);
+  });
+
   it('serves the same pages from the migrated data', async () => {
     gw = await startGateway(db.url, upstream.url);
     const held = await request(`${gw.url}/cart`, { headers: { host: 'any.example.org', accept: 'text/html' } });

@@ -1,5 +1,7 @@
-// API endpoints as data: method, path, least role, input schemas and handler. The router mounts
-// them and the OpenAPI document is generated from the same list, so the two cannot drift apart.
+// API endpoints as data: method, path, scope, least role, input schemas and handler. The router
+// mounts them and the OpenAPI document is generated from the same list, so the two cannot drift
+// apart. A per-site endpoint acts in one site (ctx.site) with the actor's role there; a global one
+// (sites, for instance) acts across sites.
 
 import express from 'express';
 import type { z } from 'zod';
@@ -14,7 +16,7 @@ export interface EndpointContext<Body, Query> {
   query: Query;
   params: Record<string, string>;
   actor: Actor;
-  /** The site the call acts in (see site-scope.ts). */
+  /** The site the call acts in (see site-scope.ts); reading it in a global endpoint throws. */
   site: Snapshot;
   req: express.Request;
   res: express.Response;
@@ -28,7 +30,15 @@ export interface Endpoint {
   tag: string;
   summary: string;
   description?: string;
+  /** The least role in the site (per-site endpoints), or anywhere (global ones). */
   role: Role;
+  /**
+   * 'site' (the default): mounted at ADMIN_PATH/api/v1/... and ADMIN_PATH/api/v1/sites/<slug>/...,
+   * acting in that site. 'global': mounted at ADMIN_PATH/api/v1/... only.
+   */
+  scope?: 'site' | 'global';
+  /** Only a global admin (or a global token) may call it. */
+  globalAdmin?: boolean;
   body?: z.ZodType;
   query?: z.ZodType;
   /** Describes a successful response in the reference; not enforced. */
@@ -61,12 +71,18 @@ export function mountEndpoints(router: express.Router, endpoints: readonly Endpo
               : 'send an API token: Authorization: Bearer imt_...',
           );
         }
+        if (definition.globalAdmin && !actor.globalAdmin) {
+          throw new ForbiddenError('only a global admin (or a global API token) can do this');
+        }
         if (!hasRole(actor.role, definition.role)) {
           throw new ForbiddenError(`this token's role (${actor.role}) cannot do this: it needs ${definition.role} or above`);
         }
         const body = definition.body ? parseInput(definition.body, req.body) : undefined;
         const query = definition.query ? parseInput(definition.query, req.query) : undefined;
-        const result = await definition.handler({ body, query, params: req.params as Record<string, string>, actor, site: siteOf(res), req, res });
+        const ctx = { body, query, params: req.params as Record<string, string>, actor, req, res } as EndpointContext<unknown, unknown>;
+        // Read when used: a global endpoint has no site, and saying so beats acting in a wrong one.
+        Object.defineProperty(ctx, 'site', { get: () => siteOf(res), enumerable: true });
+        const result = await definition.handler(ctx);
         const status = definition.status ?? 200;
         if (result === undefined) res.status(204).end();
         else res.status(status).json(result);

@@ -1,5 +1,7 @@
 // ADMIN_PATH/api/v1: the automation API. Bearer tokens only (no cookies, so no CSRF to guard
-// against), JSON in and out, every error JSON with a stable code.
+// against), JSON in and out, every error JSON with a stable code. Per-site endpoints answer at
+// /api/v1/... (a scoped token's own site, else the primary site) and at /api/v1/sites/<slug>/...;
+// global ones at /api/v1/... only.
 
 import express from 'express';
 import { authenticateToken } from '../../accounts/api-tokens.js';
@@ -7,11 +9,18 @@ import type { Pool } from '../../db/pool.js';
 import { fromDatabaseError, GatewayError, NotFoundError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { createApiErrorHandler } from '../errors.js';
+import type { SiteScope } from '../site-scope.js';
 import { mountEndpoints, type Endpoint } from './endpoint.js';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
-export function createApiRouter(pool: Pool, endpoints: readonly Endpoint[], log: Logger): express.Router {
+export interface ApiRouterDeps {
+  pool: Pool;
+  log: Logger;
+  scope: SiteScope;
+}
+
+export function createApiRouter({ pool, log, scope }: ApiRouterDeps, endpoints: readonly Endpoint[]): express.Router {
   const router = express.Router();
   router.use(express.json({ limit: '64kb', strict: true }));
   router.use(function jsonOnly(req, _res, next) {
@@ -36,11 +45,21 @@ export function createApiRouter(pool: Pool, endpoints: readonly Endpoint[], log:
     }
   });
 
-  mountEndpoints(router, endpoints);
+  const globalEndpoints = express.Router();
+  mountEndpoints(globalEndpoints, endpoints.filter((definition) => definition.scope === 'global'));
+  const siteEndpoints = express.Router();
+  mountEndpoints(siteEndpoints, endpoints.filter((definition) => definition.scope !== 'global'));
 
-  router.use(function apiNotFound(req, _res, next) {
-    next(new NotFoundError(`no API endpoint ${req.method} ${req.path}: see the reference at ../docs`));
-  });
+  function apiNotFound(req: express.Request, _res: express.Response, next: express.NextFunction): void {
+    next(new NotFoundError(`no API endpoint ${req.method} ${req.originalUrl.split('?', 1)[0]}: see the reference at ADMIN_PATH/api/docs`));
+  }
+
+  // Global first: GET /sites/<slug> reads the site itself, /sites/<slug>/windows acts in it.
+  router.use(globalEndpoints);
+  router.use('/sites/:site', scope.named, siteEndpoints, apiNotFound);
+  router.use(scope.implied, siteEndpoints);
+
+  router.use(apiNotFound);
   router.use(createApiErrorHandler(log));
   return router;
 }

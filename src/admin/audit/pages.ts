@@ -8,12 +8,13 @@ import type { AdminDeps } from '../deps.js';
 import { pageZone } from '../form.js';
 import { requireRole } from '../guards.js';
 import { locals } from '../session.js';
+import { siteOf } from '../site-scope.js';
 import { parseInput } from '../validation.js';
 import { auditQuery, DEFAULT_PAGE_SIZE, type AuditQuery } from './input.js';
 import { auditEntryView, kindLabel } from './view.js';
 
 /** ?actor=…&kind=… for links that keep the filters, with `extra` added. */
-function queryString(filters: AuditQuery, extra: Record<string, string> = {}): string {
+function queryString(filters: Omit<AuditQuery, 'all_sites'>, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   for (const name of ['actor', 'kind', 'action', 'limit'] as const) {
     const value = filters[name];
@@ -24,19 +25,27 @@ function queryString(filters: AuditQuery, extra: Record<string, string> = {}): s
   return text ? `?${text}` : '';
 }
 
-export function createAuditPages({ pool }: AdminDeps): express.Router {
+export function createAuditPages({ pool, store }: AdminDeps): express.Router {
   const pages = express.Router();
 
   pages.get('/audit', requireRole('viewer'), async function auditPage(req, res) {
     // zone is the page's own (see pageZone); the rest are the filters the API takes too.
     const { zone: _zone, ...asked } = req.query;
-    const filters = parseInput(auditQuery, asked);
+    const { all_sites: askedAll, ...filters } = parseInput(auditQuery, asked);
     const zone = pageZone(req, res);
-    const isAdmin = hasRole(locals(res).actor!.role, 'admin');
+    const actor = locals(res).actor!;
+    const isAdmin = hasRole(actor.role, 'admin');
+    // Every site's entries, with a site column: for global admins, when there is more than one site.
+    const snapshots = store.current();
+    const offerAll = actor.globalAdmin && snapshots.sites.length > 1;
+    const allSites = askedAll && actor.globalAdmin;
+    const siteId = allSites ? null : siteOf(res).site.id;
     const [page, facets] = await Promise.all([
-      listAuditEntries(pool, { ...filters, limit: filters.limit ?? DEFAULT_PAGE_SIZE }),
-      auditFacets(pool),
+      listAuditEntries(pool, { ...filters, siteId, limit: filters.limit ?? DEFAULT_PAGE_SIZE }),
+      auditFacets(pool, siteId),
     ]);
+    const slugOf = (id: string | null) => (id === null ? '—' : snapshots.byId.get(id)?.site.slug ?? `#${id} (removed)`);
+    const extra: Record<string, string> = allSites ? { all_sites: 'true' } : {};
     // A filter typed into the URL may name a value not seen yet: keep it selectable.
     const withAsked = (seen: string[], value: string | undefined) => (value === undefined || seen.includes(value) ? seen : [value, ...seen]);
     res.render('admin/audit/list', {
@@ -48,9 +57,11 @@ export function createAuditPages({ pool }: AdminDeps): express.Router {
       actors: withAsked(facets.actors, filters.actor),
       kinds: withAsked(facets.kinds, filters.kind).map((kind) => ({ value: kind, label: kindLabel(kind) })),
       actions: withAsked(facets.actions, filters.action),
-      entries: page.entries.map((entry) => auditEntryView(entry, zone, isAdmin)),
-      olderHref: page.nextBefore === null ? null : `/audit${queryString(filters, { before: page.nextBefore })}`,
-      newestHref: filters.before === undefined ? null : `/audit${queryString(filters)}`,
+      entries: page.entries.map((entry) => ({ ...auditEntryView(entry, zone, isAdmin), site: slugOf(entry.siteId) })),
+      allSites,
+      offerAll,
+      olderHref: page.nextBefore === null ? null : `/audit${queryString(filters, { ...extra, before: page.nextBefore })}`,
+      newestHref: filters.before === undefined ? null : `/audit${queryString(filters, extra)}`,
     });
   });
 

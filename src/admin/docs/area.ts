@@ -33,7 +33,7 @@ export function createDocsArea({ config }: AdminDeps, endpoints: Endpoint[]): Ad
   // Filled in just below: the document describes this endpoint too.
   let document: ReturnType<typeof buildOpenApi> | undefined;
   const self = endpoint({
-    method: 'get', path: '/openapi.json', tag: 'Reference', role: 'viewer',
+    method: 'get', path: '/openapi.json', tag: 'Reference', role: 'viewer', scope: 'global',
     summary: 'This API as an OpenAPI 3.1 document',
     description: 'The same document as ADMIN_PATH/api/openapi.json, for tools that hold a token rather than a session (client generators, contract tests).',
     response: documentShape,
@@ -45,6 +45,7 @@ export function createDocsArea({ config }: AdminDeps, endpoints: Endpoint[]): Ad
   document = buildOpenApi(all, { adminPath: config.adminPath, version: packageVersion() });
   const built = document;
 
+  // The reference is the gateway's, not one site's.
   const pages = express.Router();
 
   pages.get('/api/openapi.json', requireRole('viewer'), function openApiDocument(_req, res) {
@@ -64,5 +65,5 @@ export function createDocsArea({ config }: AdminDeps, endpoints: Endpoint[]): Ad
     });
   });
 
-  return { pages, endpoints: [self] };
+  return { globalPages: pages, endpoints: [self] };
 }

@@ -90,8 +90,10 @@ function operation(endpoint: Endpoint, names: Map<unknown, string>, components: 
     operationId: id,
     tags: [endpoint.tag],
     summary: endpoint.summary,
-    description: [endpoint.description, roleSentence(endpoint.role)].filter(Boolean).join('\n\n'),
+    description: [endpoint.description, endpoint.globalAdmin ? `${roleSentence(endpoint.role)} Only a global admin's token may call it.` : roleSentence(endpoint.role)].filter(Boolean).join('\n\n'),
     'x-required-role': endpoint.role,
+    // Per-site operations also answer under /sites/{site}: see the document's description.
+    'x-scope': endpoint.scope ?? 'site',
     ...(parameters.length ? { parameters } : {}),
     ...(body
       ? { requestBody: { required: ((bodySchema?.required as string[] | undefined) ?? []).length > 0, content: { 'application/json': { schema: ref(body) } } } }
@@ -149,7 +151,9 @@ export function buildOpenApi(endpoints: readonly Endpoint[], options: OpenApiOpt
         'What the admin pages do, for deploy pipelines: maintenance windows, components, incidents, updates and bypass links. ' +
         `JSON in and out under ${api}, authenticated with an API token (Authorization: Bearer imt_...) that an admin creates at ${options.adminPath}/tokens. ` +
         'Every error is JSON, {"error": {"code", "message", "field"}}: code is stable, message says what to do, field names the input at fault. ' +
-        'Every write is recorded in the audit log under the token\'s name.',
+        'Every write is recorded in the audit log under the token\'s name. ' +
+        `With several sites (applications) behind the gateway, every operation whose x-scope is "site" also answers under ${api}/sites/{slug}/..., acting in that site; ` +
+        'unprefixed, it acts in the token\'s own site (or, for a global admin\'s token, the default site). A site the token has no role in answers 404, as one that does not exist.',
     },
     servers: [{ url: api, description: 'This gateway' }],
     security: [{ [SECURITY_SCHEME]: [] }],

@@ -157,7 +157,7 @@ export function createSignInRouter({ pool, adminPath, sessionPolicy, throttle = 
         }
         // A setup link made before someone else became the first admin must not make a second one.
         if ((await countUsers(client)) > 0) throw new ConflictError('an admin already exists: sign in, or ask them for an invite');
-        return (await createUser(client, { email, name: '', role: 'admin', passwordHash: hash })).id;
+        return (await createUser(client, { email, name: '', globalAdmin: true, passwordHash: hash })).id;
       }, 'setting your password');
       await startSession(req, res, userId);
       redirectWith(res, adminPath, '', { kind: 'notice', text: `Welcome, ${email}. Your password is set.` });

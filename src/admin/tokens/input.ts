@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../accounts/roles.js';
 import { parseDuration, parseLine } from '../../maintenance/input.js';
-import { checked } from '../validation.js';
+import { checkbox, checked } from '../validation.js';
 
 // The CHECK constraint on api_tokens.name, checked first for a better message.
 const MAX_NAME_LENGTH = 100;
@@ -40,4 +40,6 @@ export const createTokenSchema = z.strictObject({
     .nullable()
     .optional()
     .transform((value, ctx) => (value === undefined || value === null ? null : checked(parseExpiresIn, 'expires_in')(value, ctx))),
+  /** No site: acts as admin in every site. Only a global admin makes one. */
+  global: checkbox,
 });

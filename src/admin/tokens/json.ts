@@ -21,6 +21,7 @@ export const tokenJsonSchema = z.object({
   name: z.string(),
   prefix: z.string().describe('the first characters of the secret, to tell tokens apart'),
   role: z.enum(ROLES),
+  site: z.string().nullable().describe('the slug of the site it acts in; null: every site (a global admin\'s token)'),
   state: z.enum(TOKEN_STATES),
   expires_at: z.string().nullable().describe('null: never expires'),
   last_used_at: z.string().nullable(),
@@ -34,12 +35,16 @@ export const createdTokenSchema = z.object({
   secret: z.string().describe('the token to send as Authorization: Bearer ...; shown only in this response, the gateway keeps a hash'),
 });
 
-export function tokenJson(token: ApiToken, now: number): z.infer<typeof tokenJsonSchema> {
+/** The slug of a site by id, from the snapshot; a token's site is always there, or it would be gone. */
+export type SlugOf = (siteId: string) => string;
+
+export function tokenJson(token: ApiToken, now: number, slugOf: SlugOf): z.infer<typeof tokenJsonSchema> {
   return {
     id: token.id,
     name: token.name,
     prefix: token.prefix,
     role: token.role,
+    site: token.siteId === null ? null : slugOf(token.siteId),
     state: tokenState(token, now),
     expires_at: iso(token.expiresAt),
     last_used_at: iso(token.lastUsedAt),

@@ -18,6 +18,8 @@ export interface TokenView {
   name: string;
   prefix: string;
   role: Role;
+  /** Where it acts: a site's slug, or "every site"; shown only with more than one site. */
+  scopeText: string;
   state: TokenState;
   stateLabel: string;
   badge: string;
@@ -30,13 +32,14 @@ export interface TokenView {
   createdText: string;
 }
 
-export function tokenView(token: ApiToken, zone: string, now: number): TokenView {
+export function tokenView(token: ApiToken, zone: string, now: number, slugOf: (siteId: string) => string): TokenView {
   const state = tokenState(token, now);
   return {
     id: token.id,
     name: token.name,
     prefix: token.prefix,
     role: token.role,
+    scopeText: token.siteId === null ? 'every site' : slugOf(token.siteId),
     state,
     stateLabel: STATE_LABELS[state].label,
     badge: STATE_LABELS[state].badge,

@@ -3,7 +3,7 @@
 
 import type express from 'express';
 import { z } from 'zod';
-import { hasRole } from '../../accounts/roles.js';
+import { hasRole, highestRole, ROLE_DESCRIPTIONS } from '../../accounts/roles.js';
 import { listUserSessions } from '../../accounts/sessions.js';
 import { getUser } from '../../accounts/users.js';
 import { ConflictError, NotFoundError, RateLimitedError } from '../../errors.js';
@@ -17,7 +17,7 @@ import { DEFAULT_ZONE, isTimeZone, TIME_ZONE_COOKIE } from '../time-zone.js';
 import { checkbox, emptyBody, parseInput } from '../validation.js';
 import type { AccountOperations } from './account-operations.js';
 import { passwordSchema, timeZoneSchema } from './input.js';
-import { ROLE_CHOICES, sessionView, userView } from './view.js';
+import { sessionView, userView } from './view.js';
 
 type Form = 'time_zone' | 'password' | 'email_reminders';
 
@@ -44,15 +44,18 @@ export function addAccountPages(pages: express.Router, deps: AdminDeps, ops: Acc
       title: 'Your account',
       nav: '/account',
       zone,
-      person: userView(user, zone, at),
-      roleDescription: ROLE_CHOICES.find((choice) => choice.role === user.role)!.description,
+      person: userView({ ...user, role: highestRole(actor) }, zone, at),
+      roleDescription: actor.globalAdmin ? 'manages users, and is an admin everywhere on this gateway' : ROLE_DESCRIPTIONS[highestRole(actor)],
+      role: highestRole(actor),
+      // More than one application behind the gateway is something a global admin may want: say where.
+      addSitesHref: actor.globalAdmin ? `${config.adminPath}/sites` : null,
       savedZone: user.timeZone ?? '',
       browserZone: isTimeZone(browserZone) ? browserZone : `unknown yet (${DEFAULT_ZONE} until your browser says)`,
       zones: zonePicker(res, user.timeZone ?? undefined).zones,
       sessions: sessions.map((session) => sessionView(session, state.session!.idHash, zone, at)),
       emailReminders,
       emailEnabled: config.smtpUrl !== undefined,
-      remindable: hasRole(user.role, 'operator'),
+      remindable: hasRole(highestRole(actor), 'operator'),
       which: form?.which,
       ...formLocals(form?.values ?? {}, form?.error),
     });

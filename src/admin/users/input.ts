@@ -7,7 +7,7 @@ import { ROLES } from '../../accounts/roles.js';
 import { parseEmail } from '../../accounts/users.js';
 import { parseLine } from '../../maintenance/input.js';
 import { parseTimeZone } from '../time-zone.js';
-import { checked } from '../validation.js';
+import { checkbox, checked } from '../validation.js';
 
 // The CHECK constraint on users.name, checked first for a better message.
 const MAX_NAME_LENGTH = 200;
@@ -30,16 +30,20 @@ export const inviteSchema = z.strictObject({
 /** The edit form of a user's page: name and role together. */
 export const editSchema = z.strictObject({ name, role });
 
-/** PATCH /users/:id: only the fields given change. */
+/** PATCH /users/:id: only the fields given change. role is the role in the site; disabled and global_admin are a global admin's. */
 export const patchSchema = z
   .strictObject({
     name: name.optional(),
     role: role.optional(),
     disabled: z.boolean({ error: 'must be true or false' }).optional(),
+    global_admin: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .refine((input) => Object.values(input).some((value) => value !== undefined), {
-    message: 'nothing to change: give at least one of name, role or disabled',
+    message: 'nothing to change: give at least one of name, role, disabled or global_admin',
   });
+
+/** The global admin switch of a user's page. */
+export const globalAdminSchema = z.strictObject({ global_admin: checkbox });
 
 /** The account page's zone: an IANA name, or empty to follow the browser (stored as NULL). */
 export const timeZoneSchema = z.strictObject({

@@ -4,6 +4,7 @@
 import type express from 'express';
 import { z } from 'zod';
 import { ROLES } from '../../accounts/roles.js';
+import type { Member } from '../../accounts/site-members.js';
 import type { User } from '../../accounts/users.js';
 import type { Config } from '../../config/config.js';
 import { NotFoundError } from '../../errors.js';
@@ -21,7 +22,8 @@ export const userJsonSchema = z.object({
   id: z.string().describe('the user id (digits)'),
   email: z.string(),
   name: z.string(),
-  role: z.enum(ROLES),
+  role: z.enum(ROLES).nullable().describe('their role in this site; null: a global admin who is not a member (an admin here all the same)'),
+  global_admin: z.boolean().describe('manages sites and users, and is an admin in every site'),
   state: z.enum(USER_STATES).describe('invite_pending: has not chosen a password through the invite link yet'),
   time_zone: z.string().nullable().describe('the IANA zone their pages show times in; null: their browser\'s'),
   created_at: z.string(),
@@ -35,15 +37,16 @@ export const inviteJsonSchema = z.object({
 
 export const inviteResultSchema = z.object({
   user: userJsonSchema,
-  invite: inviteJsonSchema.describe('shown only in this response: the gateway keeps a hash of it'),
+  invite: inviteJsonSchema.nullable().describe('shown only in this response: the gateway keeps a hash of it; null when someone with an account already was added to the team'),
 });
 
-export function userJson(user: User): z.infer<typeof userJsonSchema> {
+export function userJson(user: Member): z.infer<typeof userJsonSchema> {
   return {
     id: user.id,
     email: user.email,
     name: user.name,
     role: user.role,
+    global_admin: user.globalAdmin,
     state: userState(user),
     time_zone: user.timeZone,
     created_at: iso(user.createdAt)!,

@@ -3,7 +3,7 @@
 
 import { hasRole, ROLE_DESCRIPTIONS, ROLES, type Role } from '../../accounts/roles.js';
 import type { SessionSummary } from '../../accounts/sessions.js';
-import type { User } from '../../accounts/users.js';
+import type { Member } from '../../accounts/site-members.js';
 import { formatTime } from '../time-zone.js';
 import { userState, type UserState } from './json.js';
 import { fromNow } from '../../status/time-text.js';
@@ -25,7 +25,10 @@ export interface UserView {
   id: string;
   email: string;
   name: string;
+  /** In this site: a global admin who is not a member shows as admin. */
   role: Role;
+  member: boolean;
+  globalAdmin: boolean;
   state: UserState;
   stateLabel: string;
   badge: string;
@@ -37,14 +40,16 @@ export interface UserView {
   inviteExpired: boolean;
 }
 
-export function userView(user: User, zone: string, now: number, inviteExpiresAt?: number): UserView {
+export function userView(user: Member, zone: string, now: number, inviteExpiresAt?: number): UserView {
   const state = userState(user);
   const expired = inviteExpiresAt === undefined || inviteExpiresAt <= now;
   return {
     id: user.id,
     email: user.email,
     name: user.name,
-    role: user.role,
+    role: user.role ?? 'admin',
+    member: user.role !== null,
+    globalAdmin: user.globalAdmin,
     state,
     stateLabel: STATE_LABELS[state].label,
     badge: STATE_LABELS[state].badge,
