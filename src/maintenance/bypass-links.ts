@@ -1,5 +1,6 @@
 // The SQL of bypass links: a row that can be revoked, and the signed token that names it.
-// The gateway's /_gateway/bypass route turns the token into a cookie.
+// The gateway's /_gateway/bypass route turns the token into a cookie. A link belongs to a site and
+// opens that site's application only; every function here acts in one site.
 
 import type { Queryable } from '../audit/write-as.js';
 import { BYPASS_SECRET } from '../db/prepare.js';
@@ -81,13 +82,13 @@ export function bypassUrl(base: URL, token: string): string {
   return url.href;
 }
 
-export async function createBypassLink(db: Queryable, input: NewBypassLink): Promise<BypassLink> {
+export async function createBypassLink(db: Queryable, siteId: string, input: NewBypassLink): Promise<BypassLink> {
   try {
     const { rows } = await db.query<LinkRow>(
-      `INSERT INTO bypass_links (note, path_prefixes, expires_at)
-       VALUES ($1, $2, now() + $3::double precision * interval '1 millisecond')
+      `INSERT INTO bypass_links (note, path_prefixes, expires_at, site_id)
+       VALUES ($1, $2, now() + $3::double precision * interval '1 millisecond', $4::bigint)
        RETURNING ${COLUMNS}`,
-      [input.note, input.pathPrefixes ?? [], input.durationMs],
+      [input.note, input.pathPrefixes ?? [], input.durationMs, siteId],
     );
     const link = toLink(rows[0]!);
     const secret = await ensureSecret(db, BYPASS_SECRET);
@@ -98,16 +99,16 @@ export async function createBypassLink(db: Queryable, input: NewBypassLink): Pro
   }
 }
 
-/** Links that still work (soonest to expire first), then the others, latest first. */
-export async function listBypassLinks(db: Queryable, limit = LIST_LIMIT): Promise<BypassLinkRecord[]> {
+/** The site's links that still work (soonest to expire first), then the others, latest first. */
+export async function listBypassLinks(db: Queryable, siteId: string, limit = LIST_LIMIT): Promise<BypassLinkRecord[]> {
   try {
     const { rows } = await db.query<LinkRow>(
-      `SELECT ${COLUMNS} FROM bypass_links
+      `SELECT ${COLUMNS} FROM bypass_links WHERE site_id = $2::bigint
        ORDER BY (revoked_at IS NULL AND expires_at > now()) DESC,
                 CASE WHEN revoked_at IS NULL AND expires_at > now() THEN expires_at END,
                 coalesce(revoked_at, expires_at) DESC, created_at DESC
        LIMIT $1`,
-      [limit],
+      [limit, siteId],
     );
     return rows.map(toLink);
   } catch (err) {
@@ -115,12 +116,12 @@ export async function listBypassLinks(db: Queryable, limit = LIST_LIMIT): Promis
   }
 }
 
-/** One link by id; NotFoundError when there is none (or the id is not a uuid). */
-export async function getBypassLink(db: Queryable, id: string, { forUpdate = false } = {}): Promise<BypassLinkRecord> {
+/** One link of the site by id; NotFoundError when there is none (another site's, or the id is not a uuid). */
+export async function getBypassLink(db: Queryable, siteId: string, id: string, { forUpdate = false } = {}): Promise<BypassLinkRecord> {
   if (!isBypassLinkId(id)) throw new NotFoundError(`there is no bypass link ${JSON.stringify(String(id).slice(0, 40))}`);
   let rows: LinkRow[];
   try {
-    ({ rows } = await db.query<LinkRow>(`SELECT ${COLUMNS} FROM bypass_links WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]));
+    ({ rows } = await db.query<LinkRow>(`SELECT ${COLUMNS} FROM bypass_links WHERE id = $1 AND site_id = $2::bigint${forUpdate ? ' FOR UPDATE' : ''}`, [id, siteId]));
   } catch (err) {
     throw fromDatabaseError(err, 'reading the bypass link');
   }
@@ -129,13 +130,13 @@ export async function getBypassLink(db: Queryable, id: string, { forUpdate = fal
 }
 
 /** Stops a link from working, on every gateway within a second (the snapshot reloads on the change). */
-export async function revokeBypassLink(db: Queryable, id: string): Promise<BypassLinkRecord> {
-  const link = await getBypassLink(db, id, { forUpdate: true });
+export async function revokeBypassLink(db: Queryable, siteId: string, id: string): Promise<BypassLinkRecord> {
+  const link = await getBypassLink(db, siteId, id, { forUpdate: true });
   if (link.revokedAt !== null) {
     throw new ConflictError(`bypass link ${id} was already revoked at ${new Date(link.revokedAt).toISOString()}`);
   }
   try {
-    const { rows } = await db.query<LinkRow>(`UPDATE bypass_links SET revoked_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+    const { rows } = await db.query<LinkRow>(`UPDATE bypass_links SET revoked_at = now() WHERE id = $1 AND site_id = $2::bigint RETURNING ${COLUMNS}`, [id, siteId]);
     return toLink(rows[0]!);
   } catch (err) {
     throw fromDatabaseError(err, 'revoking the bypass link');

@@ -1,5 +1,5 @@
 // The order of components (within their group) and of component groups, as the status page lists
-// them: positions count from 0 with no gaps, and every change to them is serialised.
+// them: positions count from 0 with no gaps, within one site, and every change to them is serialised.
 
 import type { Queryable } from '../audit/write-as.js';
 
@@ -27,30 +27,30 @@ export function stepFrom(ids: readonly string[], id: string, direction: Directio
   return direction === 'up' ? Math.max(0, index - 1) : Math.min(ids.length - 1, index + 1);
 }
 
-/** Ids of the components of a group (null: those in no group), in order. */
-export async function componentOrder(db: Queryable, groupId: string | null): Promise<string[]> {
+/** Ids of the site's components of a group (null: those in no group), in order. */
+export async function componentOrder(db: Queryable, siteId: string, groupId: string | null): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
-    'SELECT id::text FROM components WHERE group_id IS NOT DISTINCT FROM $1::bigint ORDER BY position, id',
-    [groupId],
+    'SELECT id::text FROM components WHERE site_id = $1::bigint AND group_id IS NOT DISTINCT FROM $2::bigint ORDER BY position, id',
+    [siteId, groupId],
   );
   return rows.map((row) => row.id);
 }
 
-export async function groupOrder(db: Queryable): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>('SELECT id::text FROM component_groups ORDER BY position, id');
+export async function groupOrder(db: Queryable, siteId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>('SELECT id::text FROM component_groups WHERE site_id = $1::bigint ORDER BY position, id', [siteId]);
   return rows.map((row) => row.id);
 }
 
 /**
- * Gives the rows of table the positions 0, 1, 2... in the order of ids. Rows already in place are
- * not touched, so the audit log records only the ones that moved.
+ * Gives the site's rows of table the positions 0, 1, 2... in the order of ids. Rows already in
+ * place are not touched, so the audit log records only the ones that moved.
  */
-export async function writeOrder(db: Queryable, table: 'components' | 'component_groups', ids: readonly string[]): Promise<void> {
+export async function writeOrder(db: Queryable, siteId: string, table: 'components' | 'component_groups', ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.query(
     `UPDATE ${table} AS t SET position = o.ord - 1, updated_at = now()
      FROM unnest($1::bigint[]) WITH ORDINALITY AS o(id, ord)
-     WHERE t.id = o.id AND t.position <> o.ord - 1`,
-    [ids],
+     WHERE t.id = o.id AND t.site_id = $2::bigint AND t.position <> o.ord - 1`,
+    [ids, siteId],
   );
 }

@@ -1,6 +1,7 @@
 // The SQL of incidents: report one with its first update, list them (open first, then recently
 // resolved), read one with its timeline, move it through its lifecycle by posting updates, edit it.
 // Writes run in the caller's transaction (writeAs), so an incident and its update land together.
+// Every function acts in one site: another site's incident is not found, its components unknown.
 
 import type { Queryable } from '../audit/write-as.js';
 import { fromDatabaseError, NotFoundError } from '../errors.js';
@@ -77,36 +78,38 @@ function toIncident(row: IncidentRow): IncidentRecord {
   };
 }
 
-/** Makes the incident's components exactly componentIds; unknown ids are refused by name. */
-async function setComponents(db: Queryable, incidentId: string, componentIds: readonly string[]): Promise<void> {
-  await checkComponents(db, componentIds);
+/** Makes the incident's components exactly componentIds; ids unknown in the site are refused by name. */
+async function setComponents(db: Queryable, siteId: string, incidentId: string, componentIds: readonly string[]): Promise<void> {
+  await checkComponents(db, siteId, componentIds);
   await db.query('DELETE FROM incident_components WHERE incident_id = $1 AND NOT (component_id = ANY ($2::bigint[]))', [incidentId, componentIds]);
   await db.query('INSERT INTO incident_components (incident_id, component_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING', [incidentId, componentIds]);
 }
 
 /** Reports an incident with its first update, which sets its status. */
-export async function createIncident(db: Queryable, input: NewIncident): Promise<IncidentWithUpdate> {
+export async function createIncident(db: Queryable, siteId: string, input: NewIncident): Promise<IncidentWithUpdate> {
   try {
+    // Checked first, so a refused component leaves no incident behind in a caller that catches.
+    await checkComponents(db, siteId, input.componentIds);
     // created_by is left to its default, intermission_actor(): whoever writeAs() named.
     const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO incidents (title, impact, status, resolved_at) VALUES ($1, $2, $3, CASE WHEN $3 = 'resolved' THEN now() END)
+      `INSERT INTO incidents (title, impact, status, resolved_at, site_id) VALUES ($1, $2, $3, CASE WHEN $3 = 'resolved' THEN now() END, $4::bigint)
        RETURNING id::text`,
-      [input.title, input.impact, input.status],
+      [input.title, input.impact, input.status, siteId],
     );
     const id = rows[0]!.id;
-    if (input.componentIds.length > 0) await setComponents(db, id, input.componentIds);
-    const update = await postUpdate(db, { body: input.body, incidentId: id, status: input.status });
-    return { incident: await getIncident(db, id), update };
+    if (input.componentIds.length > 0) await setComponents(db, siteId, id, input.componentIds);
+    const update = await postUpdate(db, siteId, { body: input.body, incidentId: id, status: input.status });
+    return { incident: await getIncident(db, siteId, id), update };
   } catch (err) {
     throw fromDatabaseError(err, 'reporting the incident');
   }
 }
 
-/** One incident by id, whatever its status; NotFoundError when there is none. */
-export async function getIncident(db: Queryable, id: string): Promise<IncidentRecord> {
+/** One incident of the site by id, whatever its status; NotFoundError when there is none (or it is another site's). */
+export async function getIncident(db: Queryable, siteId: string, id: string): Promise<IncidentRecord> {
   let rows: IncidentRow[];
   try {
-    ({ rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1::bigint`, [id]));
+    ({ rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1::bigint AND site_id = $2::bigint`, [id, siteId]));
   } catch (err) {
     throw fromDatabaseError(err, 'reading the incident');
   }
@@ -115,10 +118,10 @@ export async function getIncident(db: Queryable, id: string): Promise<IncidentRe
 }
 
 /** An incident and its updates, oldest first, as the timeline reads. */
-export async function getIncidentTimeline(db: Queryable, id: string): Promise<{ incident: IncidentRecord; updates: UpdateRecord[] }> {
-  const incident = await getIncident(db, id);
+export async function getIncidentTimeline(db: Queryable, siteId: string, id: string): Promise<{ incident: IncidentRecord; updates: UpdateRecord[] }> {
+  const incident = await getIncident(db, siteId, id);
   try {
-    return { incident, updates: await listUpdates(db, { incidentId: id }) };
+    return { incident, updates: await listUpdates(db, siteId, { incidentId: id }) };
   } catch (err) {
     throw fromDatabaseError(err, 'reading the incident updates');
   }
@@ -131,15 +134,15 @@ export interface IncidentListOptions {
   limit?: number;
 }
 
-export async function listIncidents(db: Queryable, { state, limit = RESOLVED_LIMIT }: IncidentListOptions = {}): Promise<IncidentRecord[]> {
-  const open = `(SELECT ${COLUMNS} FROM incidents WHERE resolved_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ${OPEN_LIMIT})`;
-  const resolved = `(SELECT ${COLUMNS} FROM incidents WHERE resolved_at IS NOT NULL ORDER BY resolved_at DESC, id DESC LIMIT $1)`;
+export async function listIncidents(db: Queryable, siteId: string, { state, limit = RESOLVED_LIMIT }: IncidentListOptions = {}): Promise<IncidentRecord[]> {
+  const open = `(SELECT ${COLUMNS} FROM incidents WHERE site_id = $1::bigint AND resolved_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ${OPEN_LIMIT})`;
+  const resolved = `(SELECT ${COLUMNS} FROM incidents WHERE site_id = $1::bigint AND resolved_at IS NOT NULL ORDER BY resolved_at DESC, id DESC LIMIT $2)`;
   const parts = state === 'open' ? [open] : state === 'resolved' ? [resolved] : [open, resolved];
   // UNION ALL keeps no order of its own: sort again, open ones first.
   const sql = `SELECT * FROM (${parts.join(' UNION ALL ')}) AS listed
     ORDER BY resolved_at IS NOT NULL, coalesce(resolved_at, created_at) DESC, id::bigint DESC`;
   try {
-    const { rows } = await db.query<IncidentRow>(sql, state === 'open' ? [] : [Math.min(Math.max(1, limit), OPEN_LIMIT)]);
+    const { rows } = await db.query<IncidentRow>(sql, state === 'open' ? [siteId] : [siteId, Math.min(Math.max(1, limit), OPEN_LIMIT)]);
     return rows.map(toIncident);
   } catch (err) {
     throw fromDatabaseError(err, 'reading incidents');
@@ -147,10 +150,10 @@ export async function listIncidents(db: Queryable, { state, limit = RESOLVED_LIM
 }
 
 /** Locks the incident for a change, so two SREs posting at once apply one after the other. */
-export async function lockIncident(db: Queryable, id: string): Promise<IncidentRecord> {
+export async function lockIncident(db: Queryable, siteId: string, id: string): Promise<IncidentRecord> {
   let rows: IncidentRow[];
   try {
-    ({ rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1::bigint FOR UPDATE`, [id]));
+    ({ rows } = await db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1::bigint AND site_id = $2::bigint FOR UPDATE`, [id, siteId]));
   } catch (err) {
     throw fromDatabaseError(err, 'reading the incident');
   }
@@ -162,40 +165,40 @@ export async function lockIncident(db: Queryable, id: string): Promise<IncidentR
  * Moves a locked incident to status, as an update announces it. Any status may follow any other:
  * resolving sets resolved_at (kept when it was resolved already), reopening clears it.
  */
-export async function setIncidentStatus(db: Queryable, id: string, status: IncidentStatus): Promise<IncidentRecord> {
+export async function setIncidentStatus(db: Queryable, siteId: string, id: string, status: IncidentStatus): Promise<IncidentRecord> {
   try {
     await db.query(
       `UPDATE incidents SET status = $2, resolved_at = CASE WHEN $2 = 'resolved' THEN coalesce(resolved_at, now()) END, updated_at = now()
-       WHERE id = $1::bigint`,
-      [id, status],
+       WHERE id = $1::bigint AND site_id = $3::bigint`,
+      [id, status, siteId],
     );
   } catch (err) {
     throw fromDatabaseError(err, 'changing the incident status');
   }
-  return getIncident(db, id);
+  return getIncident(db, siteId, id);
 }
 
 /** Adds an update to the incident's timeline; call setIncidentStatus first, in the same transaction. */
-export async function postIncidentUpdate(db: Queryable, id: string, input: IncidentUpdateInput): Promise<UpdateRecord> {
+export async function postIncidentUpdate(db: Queryable, siteId: string, id: string, input: IncidentUpdateInput): Promise<UpdateRecord> {
   try {
-    return await postUpdate(db, { body: input.body, incidentId: id, status: input.status });
+    return await postUpdate(db, siteId, { body: input.body, incidentId: id, status: input.status });
   } catch (err) {
     throw fromDatabaseError(err, 'posting the update');
   }
 }
 
 /** Changes the title, impact or components given; the status moves only through updates. */
-export async function updateIncident(db: Queryable, id: string, changes: IncidentChanges): Promise<IncidentRecord> {
+export async function updateIncident(db: Queryable, siteId: string, id: string, changes: IncidentChanges): Promise<IncidentRecord> {
   try {
-    await lockIncident(db, id);
+    await lockIncident(db, siteId, id);
     if (changes.title !== undefined || changes.impact !== undefined) {
       await db.query(
-        'UPDATE incidents SET title = coalesce($2, title), impact = coalesce($3, impact), updated_at = now() WHERE id = $1::bigint',
-        [id, changes.title ?? null, changes.impact ?? null],
+        'UPDATE incidents SET title = coalesce($2, title), impact = coalesce($3, impact), updated_at = now() WHERE id = $1::bigint AND site_id = $4::bigint',
+        [id, changes.title ?? null, changes.impact ?? null, siteId],
       );
     }
-    if (changes.componentIds !== undefined) await setComponents(db, id, changes.componentIds);
-    return await getIncident(db, id);
+    if (changes.componentIds !== undefined) await setComponents(db, siteId, id, changes.componentIds);
+    return await getIncident(db, siteId, id);
   } catch (err) {
     throw fromDatabaseError(err, 'changing the incident');
   }

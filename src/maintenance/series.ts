@@ -3,6 +3,7 @@
 // occurrence keeps the slot it was made for (series_id, occurrence_at), and a slot taken is never
 // filled twice. Occurrences changed by hand are `detached` (window-changes.ts): regenerating a
 // series after an edit replaces only the occurrences that are neither detached nor started.
+// A series belongs to a site, and so do its occurrences and the components they name.
 
 import type { Queryable } from '../audit/write-as.js';
 import { fromDatabaseError, NotFoundError } from '../errors.js';
@@ -68,25 +69,27 @@ const SERIES_COLUMNS = `id::text, title, message, kind, mode, response, path_pre
   cron, time_zone, (extract(epoch FROM duration) * 1000)::float8 AS duration_ms, ends_on::text AS ends_on, verify_upstream,
   created_by, created_at, updated_at`;
 
-// Occurrences of series $1 that have not started and were not changed by hand: the ones an edit regenerates.
+// Occurrences of series $1 (found in its site first) that have not started and were not changed by
+// hand: the ones an edit regenerates.
 const REPLACEABLE_SQL = 'series_id = $1::bigint AND NOT detached AND starts_at > now()';
 
 // Inserts the occurrences at the instants $2 as windows with the series' details, and their
-// components (those that still exist); a slot already taken, detached or not, is left alone.
+// components (those of its site that still exist), all in the series' site; a slot already taken,
+// detached or not, is left alone.
 const INSERT_OCCURRENCES_SQL = `
   WITH s AS (SELECT * FROM window_series WHERE id = $1::bigint),
   inserted AS (
     INSERT INTO windows (title, message, kind, mode, response, path_prefixes, hosts, verify_upstream, created_by,
-                         series_id, occurrence_at, starts_at, ends_at)
+                         series_id, occurrence_at, starts_at, ends_at, site_id)
     SELECT s.title, s.message, s.kind, s.mode, s.response, s.path_prefixes, s.hosts, s.verify_upstream, s.created_by,
-           s.id, t.at, t.at, t.at + s.duration
+           s.id, t.at, t.at, t.at + s.duration, s.site_id
     FROM s CROSS JOIN unnest($2::timestamptz[]) AS t (at)
     ON CONFLICT (series_id, occurrence_at) DO NOTHING
     RETURNING id
   ),
   linked AS (
     INSERT INTO window_components (window_id, component_id)
-    SELECT inserted.id, c.id FROM inserted CROSS JOIN s JOIN components c ON c.id = ANY (s.component_ids)
+    SELECT inserted.id, c.id FROM inserted CROSS JOIN s JOIN components c ON c.id = ANY (s.component_ids) AND c.site_id = s.site_id
   )
   SELECT count(*)::int AS created FROM inserted`;
 
@@ -123,9 +126,10 @@ async function insertOccurrences(db: Queryable, seriesId: string, starts: readon
 }
 
 /**
- * Expands every series (or the one given) into windows over [now, now + horizonDays), now being
- * the database's. Each series is locked while it expands, so an edit committed meanwhile is
- * either seen whole or waits, and never leaves occurrences of its old rule behind.
+ * Expands every series of every site (or the one given) into windows over [now, now + horizonDays),
+ * now being the database's; each occurrence is in its series' site. Each series is locked while it
+ * expands, so an edit committed meanwhile is either seen whole or waits, and never leaves
+ * occurrences of its old rule behind. Callers give a seriesId they found in their site.
  */
 export async function expandSeries(db: Queryable, horizonDays: number, seriesId?: string): Promise<Expansion> {
   try {
@@ -151,16 +155,16 @@ export async function expandSeries(db: Queryable, horizonDays: number, seriesId?
   }
 }
 
-/** Inserts a series and expands it at once, in the caller's transaction. */
-export async function createSeries(db: Queryable, input: SeriesInput, horizonDays: number): Promise<SeriesResult> {
+/** Inserts a series in the site and expands it at once, in the caller's transaction. */
+export async function createSeries(db: Queryable, siteId: string, input: SeriesInput, horizonDays: number): Promise<SeriesResult> {
   try {
-    await checkComponents(db, input.componentIds);
+    await checkComponents(db, siteId, input.componentIds);
     const { rows } = await db.query<SeriesRow>(
       `INSERT INTO window_series (title, message, kind, mode, response, path_prefixes, hosts, component_ids,
-                                  cron, time_zone, duration, ends_on, verify_upstream)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::bigint[], $9, $10, $11::double precision * interval '1 millisecond', $12::date, $13)
+                                  cron, time_zone, duration, ends_on, verify_upstream, site_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::bigint[], $9, $10, $11::double precision * interval '1 millisecond', $12::date, $13, $14::bigint)
        RETURNING ${SERIES_COLUMNS}`,
-      seriesParams(input),
+      [...seriesParams(input), siteId],
     );
     const series = toSeries(rows[0]!);
     const { created } = await expandSeries(db, horizonDays, series.id);
@@ -170,8 +174,8 @@ export async function createSeries(db: Queryable, input: SeriesInput, horizonDay
   }
 }
 
-async function lockSeries(db: Queryable, id: string): Promise<SeriesRecord> {
-  const { rows } = await db.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM window_series WHERE id = $1::bigint FOR UPDATE`, [id]);
+async function lockSeries(db: Queryable, siteId: string, id: string): Promise<SeriesRecord> {
+  const { rows } = await db.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM window_series WHERE id = $1::bigint AND site_id = $2::bigint FOR UPDATE`, [id, siteId]);
   if (!rows[0]) throw new NotFoundError(`there is no series #${id}`);
   return toSeries(rows[0]);
 }
@@ -180,11 +184,11 @@ async function lockSeries(db: Queryable, id: string): Promise<SeriesRecord> {
  * Changes a series (the fields given) and regenerates its upcoming occurrences that were not
  * changed by hand; those in force, over, edited or skipped stay as they are.
  */
-export async function updateSeries(db: Queryable, id: string, changes: SeriesChanges, horizonDays: number): Promise<SeriesResult> {
+export async function updateSeries(db: Queryable, siteId: string, id: string, changes: SeriesChanges, horizonDays: number): Promise<SeriesResult> {
   try {
-    const current = await lockSeries(db, id);
+    const current = await lockSeries(db, siteId, id);
     const next: SeriesInput = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) };
-    if (changes.componentIds) await checkComponents(db, next.componentIds);
+    if (changes.componentIds) await checkComponents(db, siteId, next.componentIds);
     const { rows } = await db.query<SeriesRow>(
       `UPDATE window_series SET title = $2, message = $3, kind = $4, mode = $5, response = $6, path_prefixes = $7, hosts = $8,
          component_ids = $9::bigint[], cron = $10, time_zone = $11, duration = $12::double precision * interval '1 millisecond',
@@ -204,9 +208,9 @@ export async function updateSeries(db: Queryable, id: string, changes: SeriesCha
  * Deletes a series with its upcoming occurrences that were not changed by hand. The rest (over,
  * in force, edited or skipped) stay as plain windows: the foreign key sets their series_id NULL.
  */
-export async function deleteSeries(db: Queryable, id: string): Promise<SeriesResult> {
+export async function deleteSeries(db: Queryable, siteId: string, id: string): Promise<SeriesResult> {
   try {
-    const series = await lockSeries(db, id);
+    const series = await lockSeries(db, siteId, id);
     const removed = await db.query(`DELETE FROM windows WHERE ${REPLACEABLE_SQL}`, [id]);
     await db.query('DELETE FROM window_series WHERE id = $1::bigint', [id]);
     return { series, created: 0, removed: removed.rowCount ?? 0 };
@@ -215,11 +219,11 @@ export async function deleteSeries(db: Queryable, id: string): Promise<SeriesRes
   }
 }
 
-/** One series by id; NotFoundError when there is none. */
-export async function getSeries(db: Queryable, id: string): Promise<SeriesRecord> {
+/** One series of the site by id; NotFoundError when there is none (or it is another site's). */
+export async function getSeries(db: Queryable, siteId: string, id: string): Promise<SeriesRecord> {
   let rows: SeriesRow[];
   try {
-    ({ rows } = await db.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM window_series WHERE id = $1::bigint`, [id]));
+    ({ rows } = await db.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM window_series WHERE id = $1::bigint AND site_id = $2::bigint`, [id, siteId]));
   } catch (err) {
     throw fromDatabaseError(err, 'reading the series');
   }
@@ -227,9 +231,12 @@ export async function getSeries(db: Queryable, id: string): Promise<SeriesRecord
   return toSeries(rows[0]);
 }
 
-export async function listSeries(db: Queryable): Promise<SeriesRecord[]> {
+export async function listSeries(db: Queryable, siteId: string): Promise<SeriesRecord[]> {
   try {
-    const { rows } = await db.query<SeriesRow>(`SELECT ${SERIES_COLUMNS} FROM window_series ORDER BY lower(title), id LIMIT ${LIST_LIMIT}`);
+    const { rows } = await db.query<SeriesRow>(
+      `SELECT ${SERIES_COLUMNS} FROM window_series WHERE site_id = $1::bigint ORDER BY lower(title), id LIMIT ${LIST_LIMIT}`,
+      [siteId],
+    );
     return rows.map(toSeries);
   } catch (err) {
     throw fromDatabaseError(err, 'reading recurring series');
@@ -237,12 +244,12 @@ export async function listSeries(db: Queryable): Promise<SeriesRecord[]> {
 }
 
 /** The series' occurrences in force or still to come (skipped ones included), by start. */
-export async function listOccurrences(db: Queryable, seriesId: string): Promise<WindowRecord[]> {
+export async function listOccurrences(db: Queryable, siteId: string, seriesId: string): Promise<WindowRecord[]> {
   try {
     const { rows } = await db.query<WindowRecordRow>(
-      `SELECT ${RECORD_COLUMNS} FROM windows WHERE series_id = $1::bigint AND (starts_at > now() OR ${EFFECTIVE_END_SQL} > now())
+      `SELECT ${RECORD_COLUMNS} FROM windows WHERE series_id = $1::bigint AND site_id = $2::bigint AND (starts_at > now() OR ${EFFECTIVE_END_SQL} > now())
        ORDER BY starts_at, id LIMIT ${OCCURRENCES_LIMIT}`,
-      [seriesId],
+      [seriesId, siteId],
     );
     return rows.map(toWindowRecord);
   } catch (err) {

@@ -1,5 +1,5 @@
-// The SQL of the one-row settings table: what the status page shows about the site. A NULL
-// column means "use the default from the environment" (SITE_NAME, SUPPORT_EMAIL, or none).
+// The SQL of the settings table, one row per site: what the site's status page shows about it. A
+// NULL column means "use the default from the environment" (SITE_NAME, SUPPORT_EMAIL, or none).
 
 import type { Queryable } from '../audit/write-as.js';
 import { fromDatabaseError } from '../errors.js';
@@ -30,12 +30,12 @@ function toRecord(row: Row): SettingsRecord {
   return { ...row, updatedAt: row.updatedAt.getTime() };
 }
 
-// The migration inserts the row; plain SQL may have deleted it, so reads and writes put it back.
-const ENSURE_ROW = 'INSERT INTO settings DEFAULT VALUES ON CONFLICT (site_id) DO NOTHING';
+// A trigger inserts a site's row; plain SQL may have deleted it, so writes put it back.
+const ENSURE_ROW = 'INSERT INTO settings (site_id) VALUES ($1::bigint) ON CONFLICT (site_id) DO NOTHING';
 
-export async function getSettings(db: Queryable): Promise<SettingsRecord> {
+export async function getSettings(db: Queryable, siteId: string): Promise<SettingsRecord> {
   try {
-    const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM settings WHERE site_id = intermission_site()`);
+    const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM settings WHERE site_id = $1::bigint`, [siteId]);
     if (rows[0]) return toRecord(rows[0]);
     return { siteName: null, supportEmail: null, logoUrl: null, brandColor: null, footerText: null, updatedAt: 0 };
   } catch (err) {
@@ -44,15 +44,15 @@ export async function getSettings(db: Queryable): Promise<SettingsRecord> {
 }
 
 /** Saves the columns given (validated by the caller); a save that changes nothing writes no audit entry. */
-export async function updateSettings(db: Queryable, changes: SettingsChanges): Promise<SettingsRecord> {
+export async function updateSettings(db: Queryable, siteId: string, changes: SettingsChanges): Promise<SettingsRecord> {
   const given = (Object.keys(COLUMN_OF) as (keyof SiteSettings)[]).filter((key) => changes[key] !== undefined);
   try {
-    await db.query(ENSURE_ROW);
-    if (given.length === 0) return await getSettings(db);
-    const assignments = given.map((key, index) => `${COLUMN_OF[key]} = $${index + 1}`);
+    await db.query(ENSURE_ROW, [siteId]);
+    if (given.length === 0) return await getSettings(db, siteId);
+    const assignments = given.map((key, index) => `${COLUMN_OF[key]} = $${index + 2}`);
     const { rows } = await db.query<Row>(
-      `UPDATE settings SET ${assignments.join(', ')}, updated_at = now() WHERE site_id = intermission_site() RETURNING ${COLUMNS}`,
-      given.map((key) => changes[key]),
+      `UPDATE settings SET ${assignments.join(', ')}, updated_at = now() WHERE site_id = $1::bigint RETURNING ${COLUMNS}`,
+      [siteId, ...given.map((key) => changes[key])],
     );
     return toRecord(rows[0]!);
   } catch (err) {

@@ -1,6 +1,7 @@
 // Changes to a window that exists: extend it, end it, cancel it, edit it, and find the windows it
 // overlaps. Each locks the row and judges its state by the database's clock, in the caller's
-// transaction, so two SREs acting at once cannot both end or both extend from a stale view.
+// transaction, so two SREs acting at once cannot both end or both extend from a stale view. Each
+// acts in one site: another site's window is not found.
 
 import type { Queryable } from '../audit/write-as.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
@@ -49,10 +50,10 @@ interface Locked {
   now: number;
 }
 
-async function lockWindow(db: Queryable, id: string): Promise<Locked> {
+async function lockWindow(db: Queryable, siteId: string, id: string): Promise<Locked> {
   const { rows } = await db.query<WindowRecordRow & { db_now: Date }>(
-    `SELECT ${RECORD_COLUMNS}, now() AS db_now FROM windows WHERE id = $1::bigint FOR UPDATE`,
-    [id],
+    `SELECT ${RECORD_COLUMNS}, now() AS db_now FROM windows WHERE id = $1::bigint AND site_id = $2::bigint FOR UPDATE`,
+    [id, siteId],
   );
   if (!rows[0]) throw new NotFoundError(`there is no window #${id}`);
   const window = toWindowRecord(rows[0]);
@@ -77,6 +78,7 @@ function checkEnd(window: WindowRecord, startsAt: number, end: number, now: numb
 
 // Every change by hand detaches an occurrence from its series: editing the series then leaves it
 // as it was made (an edit kept, a skip not undone), while its slot stays taken (see series.ts).
+// Called on a window lockWindow found in its site.
 async function update(db: Queryable, id: string, sets: string, params: unknown[]): Promise<WindowRecord> {
   const { rows } = await db.query<WindowRecordRow>(
     `UPDATE windows SET ${sets}, detached = detached OR series_id IS NOT NULL, updated_at = now() WHERE id = $1::bigint RETURNING ${RECORD_COLUMNS}`,
@@ -89,8 +91,8 @@ async function update(db: Queryable, id: string, sets: string, params: unknown[]
  * Moves the end of a window in force or upcoming. `byMs` needs an end to add to: an open-ended
  * window is refused with a 409 that says to set an end time (`until`) instead.
  */
-export async function extendWindow(db: Queryable, id: string, extension: Extension): Promise<WindowRecord> {
-  const locked = await lockWindow(db, id);
+export async function extendWindow(db: Queryable, siteId: string, id: string, extension: Extension): Promise<WindowRecord> {
+  const locked = await lockWindow(db, siteId, id);
   refuseFinished(locked, 'extended');
   const { window, now } = locked;
   let end: number;
@@ -109,8 +111,8 @@ export async function extendWindow(db: Queryable, id: string, extension: Extensi
  * Ends a window in force now; the planned end stays on record. One past its end that waits for the
  * application to pass a check is completed without waiting: the person ending it has checked.
  */
-export async function endWindow(db: Queryable, id: string): Promise<WindowRecord> {
-  const locked = await lockWindow(db, id);
+export async function endWindow(db: Queryable, siteId: string, id: string): Promise<WindowRecord> {
+  const locked = await lockWindow(db, siteId, id);
   refuseFinished(locked, 'ended');
   if (locked.state === 'upcoming') throw new ConflictError(`window #${id} has not started yet: cancel it instead`);
   const end = effectiveEnd(locked.window);
@@ -119,8 +121,8 @@ export async function endWindow(db: Queryable, id: string): Promise<WindowRecord
 }
 
 /** Calls off a window that has not started: ended at its start, which every reader treats as cancelled. */
-export async function cancelWindow(db: Queryable, id: string): Promise<WindowRecord> {
-  const locked = await lockWindow(db, id);
+export async function cancelWindow(db: Queryable, siteId: string, id: string): Promise<WindowRecord> {
+  const locked = await lockWindow(db, siteId, id);
   refuseFinished(locked, 'cancelled');
   if (locked.state === 'in_force') throw new ConflictError(`window #${id} is in force: end it instead of cancelling it`);
   return update(db, id, 'ended_at = starts_at', []);
@@ -163,8 +165,8 @@ function upcomingTimes(window: WindowRecord, changes: WindowChanges, now: number
  * Edits a window. Upcoming: everything, start and duration included. In force: only its title,
  * message, scope, mode and end; asking to change anything else is a 409. Over: nothing.
  */
-export async function updateWindow(db: Queryable, id: string, changes: WindowChanges): Promise<WindowRecord> {
-  const locked = await lockWindow(db, id);
+export async function updateWindow(db: Queryable, siteId: string, id: string, changes: WindowChanges): Promise<WindowRecord> {
+  const locked = await lockWindow(db, siteId, id);
   refuseFinished(locked, 'changed');
   const { window, state, now } = locked;
   let start = window.startsAt;
@@ -201,26 +203,27 @@ export async function updateWindow(db: Queryable, id: string, changes: WindowCha
       changes.verifyUpstream ?? window.verifyUpstream,
     ],
   );
-  if (changes.componentIds && differs(window, changes, 'componentIds')) await setComponents(db, id, changes.componentIds);
-  return getWindow(db, id);
+  if (changes.componentIds && differs(window, changes, 'componentIds')) await setComponents(db, siteId, id, changes.componentIds);
+  return getWindow(db, siteId, id);
 }
 
 /**
- * Other windows, neither cancelled nor over, whose time overlaps this one's: worth a warning
- * (two windows may well overlap on purpose, e.g. on different paths), never a refusal.
+ * Other windows of the site, neither cancelled nor over, whose time overlaps this one's: worth a
+ * warning (two windows may well overlap on purpose, e.g. on different paths), never a refusal.
+ * Another site's windows hold another application's traffic, so they are no concern here.
  */
-export async function overlapping(db: Queryable, window: WindowRecord): Promise<WindowRecord[]> {
+export async function overlapping(db: Queryable, siteId: string, window: WindowRecord): Promise<WindowRecord[]> {
   const end = effectiveEnd(window);
   const { rows } = await db.query<WindowRecordRow>(
     `SELECT ${RECORD_COLUMNS} FROM windows
-     WHERE id <> $1::bigint
+     WHERE id <> $1::bigint AND site_id = $4::bigint
        AND ${NOT_CANCELLED_SQL}
        AND ${EFFECTIVE_END_SQL} > now()
        AND starts_at < coalesce($3::timestamptz, 'infinity')
        AND ${EFFECTIVE_END_SQL} > $2::timestamptz
      ORDER BY starts_at, id
      LIMIT 20`,
-    [window.id, new Date(window.startsAt).toISOString(), end === null ? null : new Date(end).toISOString()],
+    [window.id, new Date(window.startsAt).toISOString(), end === null ? null : new Date(end).toISOString(), siteId],
   );
   return rows.map(toWindowRecord);
 }

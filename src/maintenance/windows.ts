@@ -1,6 +1,7 @@
 // The SQL of maintenance windows: start one now, end those in force, schedule one, read and list
 // them. Inputs arrive validated (see input.ts); "now" is always the database's. Changes to an
-// existing window (extend, end, cancel, edit) live in window-changes.ts.
+// existing window (extend, end, cancel, edit) live in window-changes.ts. Every function acts in one
+// site (siteId): another site's window is not found, and its components cannot be named.
 
 import type { Queryable } from '../audit/write-as.js';
 import type { Pool } from '../db/pool.js';
@@ -165,33 +166,33 @@ function detailParams(input: WindowDetails): unknown[] {
   return [input.title, input.message, input.mode, input.response, input.pathPrefixes, input.hosts, input.kind ?? 'maintenance', input.verifyUpstream ?? false];
 }
 
-async function withComponents(db: Queryable, row: WindowRecordRow, componentIds: readonly string[] | undefined): Promise<WindowRecord> {
+async function withComponents(db: Queryable, siteId: string, row: WindowRecordRow, componentIds: readonly string[] | undefined): Promise<WindowRecord> {
   if (!componentIds || componentIds.length === 0) return toWindowRecord(row);
-  await setComponents(db, row.id, componentIds);
-  return getWindow(db, row.id);
+  await setComponents(db, siteId, row.id, componentIds);
+  return getWindow(db, siteId, row.id);
 }
 
-/** Inserts a window that starts at the database's now(); with `end` null it stays until ended. */
-export async function startNow(db: Queryable, input: StartNowInput): Promise<WindowRecord> {
+/** Inserts a window of the site that starts at the database's now(); with `end` null it stays until ended. */
+export async function startNow(db: Queryable, siteId: string, input: StartNowInput): Promise<WindowRecord> {
   const afterMs = input.end && 'afterMs' in input.end ? input.end.afterMs : null;
   const at = input.end && 'at' in input.end ? input.end.at.toISOString() : null;
   try {
-    await checkComponents(db, input.componentIds ?? []);
+    await checkComponents(db, siteId, input.componentIds ?? []);
     const { rows } = await db.query<WindowRecordRow>(
-      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, kind, verify_upstream, starts_at, ends_at)
+      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, kind, verify_upstream, starts_at, ends_at, site_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(),
-               coalesce(now() + $9::double precision * interval '1 millisecond', $10::timestamptz))
+               coalesce(now() + $9::double precision * interval '1 millisecond', $10::timestamptz), $11::bigint)
        RETURNING ${RECORD_COLUMNS}`,
-      [...detailParams(input), afterMs, at],
+      [...detailParams(input), afterMs, at, siteId],
     );
-    return await withComponents(db, rows[0]!, input.componentIds);
+    return await withComponents(db, siteId, rows[0]!, input.componentIds);
   } catch (err) {
     throw fromDatabaseError(err, 'starting maintenance');
   }
 }
 
-/** Ends every window in force now, whatever its scope; returns the windows it ended (none: []). */
-export async function endNow(db: Queryable): Promise<WindowRecord[]> {
+/** Ends every window of the site in force now, whatever its scope; returns the windows it ended (none: []). */
+export async function endNow(db: Queryable, siteId: string): Promise<WindowRecord[]> {
   try {
     const { rows } = await db.query<WindowRecordRow>(
       // One past its end while waiting for its check is completed: whoever ends everything has checked.
@@ -199,8 +200,9 @@ export async function endNow(db: Queryable): Promise<WindowRecord[]> {
                           lifecycle = CASE WHEN ${EFFECTIVE_END_SQL} > now() THEN lifecycle ELSE 'completed' END,
                           completed_at = CASE WHEN ${EFFECTIVE_END_SQL} > now() THEN completed_at ELSE now() END,
                           updated_at = now()
-       WHERE starts_at <= now() AND ${CURRENT_SQL}
+       WHERE site_id = $1::bigint AND starts_at <= now() AND ${CURRENT_SQL}
        RETURNING ${RECORD_COLUMNS}`,
+      [siteId],
     );
     return rows.map(toWindowRecord).sort((a, b) => a.startsAt - b.startsAt || Number(a.id) - Number(b.id));
   } catch (err) {
@@ -208,32 +210,32 @@ export async function endNow(db: Queryable): Promise<WindowRecord[]> {
   }
 }
 
-/** Inserts a window for later; refused when startsAt is not after the database's now(). */
-export async function schedule(db: Queryable, input: ScheduleInput): Promise<WindowRecord> {
+/** Inserts a window of the site for later; refused when startsAt is not after the database's now(). */
+export async function schedule(db: Queryable, siteId: string, input: ScheduleInput): Promise<WindowRecord> {
   try {
-    await checkComponents(db, input.componentIds ?? []);
+    await checkComponents(db, siteId, input.componentIds ?? []);
     // The condition is checked by the database's clock, so a skewed client clock cannot slip a past start in.
     const { rows } = await db.query<WindowRecordRow>(
-      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, kind, verify_upstream, starts_at, ends_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $9::timestamptz + $10::double precision * interval '1 millisecond'
+      `INSERT INTO windows (title, message, mode, response, path_prefixes, hosts, kind, verify_upstream, starts_at, ends_at, site_id)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz, $9::timestamptz + $10::double precision * interval '1 millisecond', $11::bigint
        WHERE $9::timestamptz > now()
        RETURNING ${RECORD_COLUMNS}`,
-      [...detailParams(input), input.startsAt.toISOString(), input.durationMs],
+      [...detailParams(input), input.startsAt.toISOString(), input.durationMs, siteId],
     );
     if (!rows[0]) {
       throw new ValidationError(`starts_at ${input.startsAt.toISOString()} is in the past by the database's clock: give a later time`, 'starts_at');
     }
-    return await withComponents(db, rows[0], input.componentIds);
+    return await withComponents(db, siteId, rows[0], input.componentIds);
   } catch (err) {
     throw fromDatabaseError(err, 'scheduling maintenance');
   }
 }
 
-/** One window by id, whatever its state; NotFoundError when there is none. */
-export async function getWindow(db: Queryable, id: string): Promise<WindowRecord> {
+/** One window of the site by id, whatever its state; NotFoundError when there is none (or it is another site's). */
+export async function getWindow(db: Queryable, siteId: string, id: string): Promise<WindowRecord> {
   let rows: WindowRecordRow[];
   try {
-    ({ rows } = await db.query<WindowRecordRow>(`SELECT ${RECORD_COLUMNS} FROM windows WHERE id = $1::bigint`, [id]));
+    ({ rows } = await db.query<WindowRecordRow>(`SELECT ${RECORD_COLUMNS} FROM windows WHERE id = $1::bigint AND site_id = $2::bigint`, [id, siteId]));
   } catch (err) {
     throw fromDatabaseError(err, 'reading the window');
   }
@@ -247,33 +249,33 @@ export interface ListOptions {
   limit?: number;
 }
 
-/** Windows for a listing; cancelled ones count as past, since they will never hold traffic. */
-export async function listWindows(db: Queryable, { scope, limit = LIST_LIMIT }: ListOptions): Promise<WindowRecord[]> {
+/** The site's windows for a listing; cancelled ones count as past, since they will never hold traffic. */
+export async function listWindows(db: Queryable, siteId: string, { scope, limit = LIST_LIMIT }: ListOptions): Promise<WindowRecord[]> {
   const current = `${CURRENT_SQL} AND ${NOT_CANCELLED_SQL}`;
   const sql =
     scope === 'past'
-      ? `SELECT ${RECORD_COLUMNS} FROM windows WHERE NOT (${current}) ORDER BY ${EFFECTIVE_END_SQL} DESC, id DESC LIMIT $1`
-      : `SELECT ${RECORD_COLUMNS} FROM windows WHERE ${current} ORDER BY starts_at, id LIMIT $1`;
+      ? `SELECT ${RECORD_COLUMNS} FROM windows WHERE site_id = $2::bigint AND NOT (${current}) ORDER BY ${EFFECTIVE_END_SQL} DESC, id DESC LIMIT $1`
+      : `SELECT ${RECORD_COLUMNS} FROM windows WHERE site_id = $2::bigint AND ${current} ORDER BY starts_at, id LIMIT $1`;
   try {
-    const { rows } = await db.query<WindowRecordRow>(sql, [Math.min(Math.max(1, limit), LIST_LIMIT)]);
+    const { rows } = await db.query<WindowRecordRow>(sql, [Math.min(Math.max(1, limit), LIST_LIMIT), siteId]);
     return rows.map(toWindowRecord);
   } catch (err) {
     throw fromDatabaseError(err, 'reading maintenance windows');
   }
 }
 
-
-/** Windows in force now and those still to come, each ordered by start, judged at one database now(). */
-export async function listCurrentAndUpcoming(pool: Pool): Promise<CurrentAndUpcoming> {
+/** The site's windows in force now and those still to come, each ordered by start, judged at one database now(). */
+export async function listCurrentAndUpcoming(pool: Pool, siteId: string): Promise<CurrentAndUpcoming> {
   try {
     // One transaction, so now() is the same instant for the query and for the split below.
     return await transaction(pool, async function readWindows(client) {
       const clock = await client.query<{ now: Date }>('SELECT now() AS now');
       const { rows } = await client.query<WindowRow>(
         `SELECT ${WINDOW_COLUMNS} FROM windows
-         WHERE ${CURRENT_SQL}
+         WHERE site_id = $1::bigint AND ${CURRENT_SQL}
          ORDER BY starts_at, id
          LIMIT ${LIST_LIMIT}`,
+        [siteId],
       );
       const now = clock.rows[0]!.now.getTime();
       const windows = rows.map(toWindow);

@@ -1,6 +1,7 @@
 // The SQL of webhooks: list them with their last delivery, read, create, change, rotate the secret,
 // delete, and send a test event. The secret leaves this module only when it is made (create,
 // rotate); every read leaves it out. Writes run in the caller's audited transaction (writeAs).
+// A webhook belongs to a site and hears only its events; every function acts in one site.
 
 import type { Queryable } from '../audit/write-as.js';
 import { fromDatabaseError, NotFoundError } from '../errors.js';
@@ -93,19 +94,20 @@ function toWebhook(row: WebhookRow): WebhookRecord {
   };
 }
 
-export async function listWebhooks(db: Queryable): Promise<WebhookRecord[]> {
+export async function listWebhooks(db: Queryable, siteId: string): Promise<WebhookRecord[]> {
   try {
-    const { rows } = await db.query<WebhookRow>(`${SELECT} ORDER BY w.id LIMIT ${LIST_LIMIT}`);
+    const { rows } = await db.query<WebhookRow>(`${SELECT} WHERE w.site_id = $1::bigint ORDER BY w.id LIMIT ${LIST_LIMIT}`, [siteId]);
     return rows.map(toWebhook);
   } catch (err) {
     throw fromDatabaseError(err, 'listing the webhooks');
   }
 }
 
-export async function getWebhook(db: Queryable, id: string): Promise<WebhookRecord> {
+/** One webhook of the site; NotFoundError when there is none (or it is another site's). */
+export async function getWebhook(db: Queryable, siteId: string, id: string): Promise<WebhookRecord> {
   let rows: WebhookRow[];
   try {
-    ({ rows } = await db.query<WebhookRow>(`${SELECT} WHERE w.id = $1::bigint`, [id]));
+    ({ rows } = await db.query<WebhookRow>(`${SELECT} WHERE w.id = $1::bigint AND w.site_id = $2::bigint`, [id, siteId]));
   } catch (err) {
     throw fromDatabaseError(err, 'reading the webhook');
   }
@@ -114,26 +116,26 @@ export async function getWebhook(db: Queryable, id: string): Promise<WebhookReco
 }
 
 /** Creates a webhook with a new secret; the one place, with rotation, where the secret comes back. */
-export async function createWebhook(db: Queryable, input: WebhookDetails): Promise<{ webhook: WebhookRecord; secret: string }> {
+export async function createWebhook(db: Queryable, siteId: string, input: WebhookDetails): Promise<{ webhook: WebhookRecord; secret: string }> {
   const secret = generateSecret();
   try {
     const { rows } = await db.query<{ id: string }>(
-      'INSERT INTO webhooks (url, description, events, format, secret) VALUES ($1, $2, $3, $4, $5) RETURNING id::text',
-      [input.url, input.description, input.events, input.format, secret],
+      'INSERT INTO webhooks (url, description, events, format, secret, site_id) VALUES ($1, $2, $3, $4, $5, $6::bigint) RETURNING id::text',
+      [input.url, input.description, input.events, input.format, secret, siteId],
     );
-    return { webhook: await getWebhook(db, rows[0]!.id), secret };
+    return { webhook: await getWebhook(db, siteId, rows[0]!.id), secret };
   } catch (err) {
     throw fromDatabaseError(err, 'creating the webhook');
   }
 }
 
-export async function updateWebhook(db: Queryable, id: string, changes: WebhookChanges): Promise<WebhookRecord> {
+export async function updateWebhook(db: Queryable, siteId: string, id: string, changes: WebhookChanges): Promise<WebhookRecord> {
   try {
     const { rowCount } = await db.query(
       `UPDATE webhooks SET url = coalesce($2, url), description = coalesce($3, description), events = coalesce($4, events),
               format = coalesce($5, format), enabled = coalesce($6, enabled), updated_at = now()
-       WHERE id = $1::bigint`,
-      [id, changes.url ?? null, changes.description ?? null, changes.events ?? null, changes.format ?? null, changes.enabled ?? null],
+       WHERE id = $1::bigint AND site_id = $7::bigint`,
+      [id, changes.url ?? null, changes.description ?? null, changes.events ?? null, changes.format ?? null, changes.enabled ?? null, siteId],
     );
     if (rowCount === 0) throw new NotFoundError(`there is no webhook #${id}`);
     if (changes.enabled === false) {
@@ -144,39 +146,48 @@ export async function updateWebhook(db: Queryable, id: string, changes: WebhookC
         [id],
       );
     }
-    return await getWebhook(db, id);
+    return await getWebhook(db, siteId, id);
   } catch (err) {
     throw fromDatabaseError(err, 'changing the webhook');
   }
 }
 
-export async function rotateWebhookSecret(db: Queryable, id: string): Promise<{ webhook: WebhookRecord; secret: string }> {
+export async function rotateWebhookSecret(db: Queryable, siteId: string, id: string): Promise<{ webhook: WebhookRecord; secret: string }> {
   const secret = generateSecret();
   try {
-    const { rowCount } = await db.query('UPDATE webhooks SET secret = $2, secret_rotated_at = now(), updated_at = now() WHERE id = $1::bigint', [id, secret]);
+    const { rowCount } = await db.query(
+      'UPDATE webhooks SET secret = $2, secret_rotated_at = now(), updated_at = now() WHERE id = $1::bigint AND site_id = $3::bigint',
+      [id, secret, siteId],
+    );
     if (rowCount === 0) throw new NotFoundError(`there is no webhook #${id}`);
-    return { webhook: await getWebhook(db, id), secret };
+    return { webhook: await getWebhook(db, siteId, id), secret };
   } catch (err) {
     throw fromDatabaseError(err, 'rotating the secret');
   }
 }
 
 /** Deletes the webhook and, with it (ON DELETE CASCADE), its deliveries, sent or waiting. */
-export async function deleteWebhook(db: Queryable, id: string): Promise<WebhookRecord> {
-  const webhook = await getWebhook(db, id);
+export async function deleteWebhook(db: Queryable, siteId: string, id: string): Promise<WebhookRecord> {
+  const webhook = await getWebhook(db, siteId, id);
   try {
-    await db.query('DELETE FROM webhooks WHERE id = $1::bigint', [id]);
+    await db.query('DELETE FROM webhooks WHERE id = $1::bigint AND site_id = $2::bigint', [id, siteId]);
   } catch (err) {
     throw fromDatabaseError(err, 'deleting the webhook');
   }
   return webhook;
 }
 
-/** A webhook.test event; the fan-out trigger gives it a delivery to this webhook only. */
-export async function sendTestEvent(db: Queryable, id: string): Promise<{ eventId: string; deliveryId: string }> {
+/** A webhook.test event, in the webhook's site; the fan-out trigger gives it a delivery to this webhook only. */
+export async function sendTestEvent(db: Queryable, siteId: string, id: string): Promise<{ eventId: string; deliveryId: string }> {
   try {
-    const { rows } = await db.query<{ id: string }>("INSERT INTO events (type, data) VALUES ('webhook.test', jsonb_build_object('webhook_id', $1::bigint)) RETURNING id::text", [id]);
-    const eventId = rows[0]!.id;
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO events (type, data, site_id)
+       SELECT 'webhook.test', jsonb_build_object('webhook_id', w.id), w.site_id FROM webhooks w WHERE w.id = $1::bigint AND w.site_id = $2::bigint
+       RETURNING id::text`,
+      [id, siteId],
+    );
+    if (!rows[0]) throw new NotFoundError(`there is no webhook #${id}`);
+    const eventId = rows[0].id;
     const delivery = await db.query<{ id: string }>('SELECT id::text FROM webhook_deliveries WHERE event_id = $1::bigint', [eventId]);
     return { eventId, deliveryId: delivery.rows[0]!.id };
   } catch (err) {

@@ -2,7 +2,7 @@
 // after a confirmation, each audited; and enforced by the real gateway: a scoped link opens only
 // its paths, and a revoked one stops working within a second.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { api, csrfOf, makeToken, signedIn, type Browser } from '../helpers/admin.js';
@@ -71,7 +71,7 @@ before(async () => {
 
 beforeEach(async () => {
   await clearWindows(db, gw);
-  await waitFor(() => mainSite(gw.store.current()).windows.length === 0, 1000, 'windows cleared');
+  await waitFor(() => primarySite(gw.store.current())!.windows.length === 0, 1000, 'windows cleared');
 });
 
 describe('bypass links through the gateway', () => {

@@ -1,5 +1,5 @@
 // The Health page and API: the upstream's state, the thresholds in force and the outages for every
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import os from 'node:os';
 // role; what automation may do when it goes down, changed by admins only, validated and audited.
 
@@ -30,7 +30,7 @@ before(async () => {
   for (const role of ['viewer', 'operator', 'admin']) tokens[role] = await makeToken(gw.pool, role as 'viewer', `health-${role}`);
   component = (await db.query<{ id: string }>("INSERT INTO components (name) VALUES ('Storefront') RETURNING id::text")).rows[0]!.id;
   // Pages name components from the snapshot, as every admin page does.
-  await waitFor(() => mainSite(gw.store.current()).components.some((c) => c.id === component), 1000, 'the component reached the snapshot');
+  await waitFor(() => primarySite(gw.store.current())!.components.some((c) => c.id === component), 1000, 'the component reached the snapshot');
   const incident = (await db.query<{ id: string }>("INSERT INTO incidents (title, status, impact, resolved_at) VALUES ('Shop is unavailable', 'resolved', 'major', now()) RETURNING id::text")).rows[0]!.id;
   const outage = (await db.query<{ id: string }>(
     `INSERT INTO outages (started_at, ended_at, detected_by, cause, incident_id, component_id, component_previous)

@@ -2,7 +2,7 @@
 // one, a fingerprint of the tables an incident operation writes (unchanged means nothing was
 // written), an incident's row, and reporting one through the API.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import { api, makeToken, signedIn, type Browser } from '../helpers/admin.js';
 import type { TestDatabase } from '../helpers/database.js';
@@ -26,7 +26,7 @@ export interface IncidentsSetUp {
 export async function setUpIncidents(db: TestDatabase, gw: TestGateway): Promise<IncidentsSetUp> {
   const { rows } = await db.query<{ id: string; name: string }>("INSERT INTO components (name, position) VALUES ('API', 1), ('Checkout', 2) RETURNING id::text, name");
   const components = { api: rows.find((r) => r.name === 'API')!.id, checkout: rows.find((r) => r.name === 'Checkout')!.id };
-  await waitFor(() => mainSite(gw.store.current()).components.length === 2, 2000, 'the snapshot knows the components');
+  await waitFor(() => primarySite(gw.store.current())!.components.length === 2, 2000, 'the snapshot knows the components');
   const operator = await signedIn(gw.pool, gw.url, ADMIN, 'operator', 'oper@example.com');
   const operatorToken = await makeToken(gw.pool, 'operator', 'deploy');
   return { components, operator, operatorToken };

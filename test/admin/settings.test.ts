@@ -1,7 +1,7 @@
 // Settings through the page (admins only) and the API: what is saved, what an empty field means,
 // what is refused (naming the field, writing nothing), and that every save is audited.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import { before, beforeEach, describe, it } from 'node:test';
 import { api, csrfOf, makeToken, signedIn, type Browser } from '../helpers/admin.js';
@@ -67,7 +67,7 @@ describe('the settings page', () => {
     assert.equal(entry!.before!.site_name, null);
     assert.equal(entry!.after!.site_name, 'Example Shop');
     assert.equal(entry!.after!.brand_color, '#0a7f5a');
-    await waitFor(() => mainSite(gw.store.current()).settings.siteName === 'Example Shop', 1000, 'the snapshot has the new name');
+    await waitFor(() => primarySite(gw.store.current())!.settings.siteName === 'Example Shop', 1000, 'the snapshot has the new name');
     assert.match(res.body, /Example Shop <span class="brand__tag">admin<\/span>/, 'the page after saving already shows it');
     assert.match(res.body, /value="#0a7f5a"/);
   });
@@ -80,7 +80,7 @@ describe('the settings page', () => {
     assert.equal(row.site_name, null);
     assert.equal(row.support_email, null);
     assert.equal(row.footer_text, '© Example Ltd');
-    await waitFor(() => mainSite(gw.store.current()).settings.siteName === null, 1000, 'the snapshot falls back');
+    await waitFor(() => primarySite(gw.store.current())!.settings.siteName === null, 1000, 'the snapshot falls back');
     assert.match((await admin.get(`${ADMIN}/settings`)).body, /Env Shop <span class="brand__tag">/);
   });
 
@@ -128,7 +128,7 @@ describe('the settings page', () => {
   it('renders scripts saved in any text field escaped, on the settings page and in the header', async () => {
     await admin.submit(`${ADMIN}/settings`, { site_name: SCRIPT, footer_text: SCRIPT, support_email: '', logo_url: '', brand_color: '' });
     assert.equal((await saved()).site_name, SCRIPT);
-    await waitFor(() => mainSite(gw.store.current()).settings.siteName === SCRIPT, 1000, 'snapshot');
+    await waitFor(() => primarySite(gw.store.current())!.settings.siteName === SCRIPT, 1000, 'snapshot');
     const page = await admin.get(`${ADMIN}/settings`);
     assert.ok(!page.body.includes(SCRIPT));
     assert.ok(page.body.split(ESCAPED).length >= 4, 'title, brand, input and textarea all escaped');

@@ -1,7 +1,7 @@
 // What the windows and dashboard tests share: a customer's request through the gateway, counts
 // that prove nothing was written, and future local times.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import { DateTime } from 'luxon';
 import { isInForce } from '../../src/snapshot/types.js';
 import type { TestDatabase } from '../helpers/database.js';
@@ -43,7 +43,7 @@ export async function clearWindows(db: TestDatabase, gw: TestGateway): Promise<v
   await db.query('UPDATE windows SET ended_at = greatest(starts_at, least(now(), coalesce(ends_at, now()))) WHERE ended_at IS NULL');
   // The gateway learns it from the change notice a moment later; a test that starts before then
   // would see the last test's window still in force.
-  await waitFor(() => !mainSite(gw.store.current()).windows.some((w) => isInForce(w, Date.now())), 1000, "no window in force in the gateway's snapshot");
+  await waitFor(() => !primarySite(gw.store.current())!.windows.some((w) => isInForce(w, Date.now())), 1000, "no window in force in the gateway's snapshot");
 }
 
 export const NEXT_YEAR = DateTime.utc().year + 1;

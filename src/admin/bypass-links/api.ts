@@ -19,17 +19,17 @@ export function createBypassLinkEndpoints({ pool, now }: AdminDeps, ops: BypassL
       summary: 'List bypass links',
       description: 'Active links first (soonest to expire first), then expired and revoked ones, latest first. Their secret URLs are never shown again.',
       response: z.object({ links: z.array(linkJsonSchema) }),
-      async handler() {
+      async handler({ site }) {
         const at = now();
-        return { links: (await listBypassLinks(pool)).map((link) => linkJson(link, at)) };
+        return { links: (await listBypassLinks(pool, site.site.id)).map((link) => linkJson(link, at)) };
       },
     }),
     endpoint({
       method: 'get', path: '/bypass-links/:id', tag: TAG, role: 'viewer',
       summary: 'Read a bypass link',
       response: linkJsonSchema,
-      async handler({ params }) {
-        return linkJson(await getBypassLink(pool, linkId(params.id)), now());
+      async handler({ params, site }) {
+        return linkJson(await getBypassLink(pool, site.site.id, linkId(params.id)), now());
       },
     }),
     endpoint({
@@ -38,11 +38,12 @@ export function createBypassLinkEndpoints({ pool, now }: AdminDeps, ops: BypassL
       description:
         'A secret link that lets whoever opens it past maintenance, until it expires or is revoked. duration reads like 30m, 2h or 7d ' +
         '(default 1h, at most 30d); paths limits it to some path prefixes (default: every path); note says what it is for. ' +
-        'The url in the answer is shown only here: share it like a password. It points at PUBLIC_URL, or else at the address this request reached.',
+        'The url in the answer is shown only here: share it like a password. It points at PUBLIC_URL, or else at the address this request reached, ' +
+        "when that host is one of the site's (a link works on its own site's hosts only); otherwise at the site's first host name.",
       body: createLinkSchema,
       response: createdLinkJsonSchema,
-      async handler({ body, actor, req }) {
-        const { link, url } = await ops.create(actor, body, req);
+      async handler({ body, actor, req, site }) {
+        const { link, url } = await ops.create(actor, site, body, req);
         return { ...linkJson(link, now()), url };
       },
     }),
@@ -52,8 +53,8 @@ export function createBypassLinkEndpoints({ pool, now }: AdminDeps, ops: BypassL
       description: 'Whoever holds it is stopped within a second, on every gateway. 409 if it was already revoked.',
       body: emptyBody,
       response: linkJsonSchema,
-      async handler({ params, actor }) {
-        return linkJson(await ops.revoke(actor, linkId(params.id)), now());
+      async handler({ params, actor, site }) {
+        return linkJson(await ops.revoke(actor, site.site.id, linkId(params.id)), now());
       },
     }),
   ];

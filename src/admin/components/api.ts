@@ -20,16 +20,16 @@ export function createComponentEndpoints({ pool }: AdminDeps, ops: ComponentOper
       summary: 'List components',
       description: 'In the status page\'s order: those in no group first, then group by group, each by position.',
       response: z.object({ components: z.array(componentJsonSchema) }),
-      async handler() {
-        return { components: (await listComponents(pool)).map(componentJson) };
+      async handler({ site }) {
+        return { components: (await listComponents(pool, site.site.id)).map(componentJson) };
       },
     }),
     endpoint({
       method: 'get', path: '/components/:id', tag: TAG, role: 'viewer',
       summary: 'Read a component',
       response: componentJsonSchema,
-      async handler({ params }) {
-        return componentJson(await getComponent(pool, componentId(params.id)));
+      async handler({ params, site }) {
+        return componentJson(await getComponent(pool, site.site.id, componentId(params.id)));
       },
     }),
     endpoint({
@@ -38,8 +38,8 @@ export function createComponentEndpoints({ pool }: AdminDeps, ops: ComponentOper
       description: `Adds a component at the end of its group (group_id; absent or null: in no group). The status defaults to operational. ${STATUSES} Names are unique.`,
       body: createSchema,
       response: componentJsonSchema,
-      async handler({ body, actor }) {
-        return componentJson(await ops.create(actor, body));
+      async handler({ body, actor, site }) {
+        return componentJson(await ops.create(actor, site.site.id, body));
       },
     }),
     endpoint({
@@ -51,8 +51,8 @@ export function createComponentEndpoints({ pool }: AdminDeps, ops: ComponentOper
         'A window in force still shows its components as under_maintenance on the status page until it ends.',
       body: updateSchema,
       response: componentJsonSchema,
-      async handler({ params, body, actor }) {
-        return componentJson(await ops.update(actor, componentId(params.id), body));
+      async handler({ params, body, actor, site }) {
+        return componentJson(await ops.update(actor, site.site.id, componentId(params.id), body));
       },
     }),
     endpoint({
@@ -60,8 +60,8 @@ export function createComponentEndpoints({ pool }: AdminDeps, ops: ComponentOper
       summary: 'Delete a component',
       description: 'Removes it from the status page, and from the windows and incidents that named it. Answers 204.',
       body: emptyBody,
-      async handler({ params, actor }) {
-        await ops.remove(actor, componentId(params.id));
+      async handler({ params, actor, site }) {
+        await ops.remove(actor, site.site.id, componentId(params.id));
         return undefined;
       },
     }),

@@ -19,16 +19,16 @@ export function createGroupEndpoints({ pool }: AdminDeps, ops: ComponentOperatio
       summary: 'List component groups',
       description: 'In order, each with its components\' ids in order. Components in no group are listed before the groups on the status page.',
       response: z.object({ groups: z.array(groupJsonSchema) }),
-      async handler() {
-        return { groups: (await listGroups(pool)).map(groupJson) };
+      async handler({ site }) {
+        return { groups: (await listGroups(pool, site.site.id)).map(groupJson) };
       },
     }),
     endpoint({
       method: 'get', path: '/component-groups/:id', tag: TAG, role: 'viewer',
       summary: 'Read a component group',
       response: groupJsonSchema,
-      async handler({ params }) {
-        return groupJson(await getGroup(pool, groupId(params.id)));
+      async handler({ params, site }) {
+        return groupJson(await getGroup(pool, site.site.id, groupId(params.id)));
       },
     }),
     endpoint({
@@ -37,8 +37,8 @@ export function createGroupEndpoints({ pool }: AdminDeps, ops: ComponentOperatio
       description: 'Adds a group after the others. Names are unique. Put components in it with PATCH /components/{id} {"group_id": ...}.',
       body: createGroupSchema,
       response: groupJsonSchema,
-      async handler({ body, actor }) {
-        return groupJson(await ops.createGroup(actor, body));
+      async handler({ body, actor, site }) {
+        return groupJson(await ops.createGroup(actor, site.site.id, body));
       },
     }),
     endpoint({
@@ -47,8 +47,8 @@ export function createGroupEndpoints({ pool }: AdminDeps, ops: ComponentOperatio
       description: 'Changes the fields given: name, or position (from 0, among groups; the others make room).',
       body: updateGroupSchema,
       response: groupJsonSchema,
-      async handler({ params, body, actor }) {
-        return groupJson(await ops.updateGroup(actor, groupId(params.id), body));
+      async handler({ params, body, actor, site }) {
+        return groupJson(await ops.updateGroup(actor, site.site.id, groupId(params.id), body));
       },
     }),
     endpoint({
@@ -56,8 +56,8 @@ export function createGroupEndpoints({ pool }: AdminDeps, ops: ComponentOperatio
       summary: 'Delete a component group',
       description: 'Its components stay, in no group, after those already there. Answers 204.',
       body: emptyBody,
-      async handler({ params, actor }) {
-        await ops.removeGroup(actor, groupId(params.id));
+      async handler({ params, actor, site }) {
+        await ops.removeGroup(actor, site.site.id, groupId(params.id));
         return undefined;
       },
     }),

@@ -1,5 +1,5 @@
 // What can be done to components and groups, for the pages and the API alike: each operation is
-// one audited transaction, recorded under the action that says what it was.
+// one audited transaction in the request's site, recorded under the action that says what it was.
 
 import type { Actor } from '../../accounts/roles.js';
 import { writeAs } from '../../audit/write-as.js';
@@ -25,18 +25,18 @@ import {
 import type { ComponentStatus } from '../../snapshot/types.js';
 
 export interface ComponentOperations {
-  create(actor: Actor, input: NewComponent): Promise<ComponentRecord>;
+  create(actor: Actor, siteId: string, input: NewComponent): Promise<ComponentRecord>;
   /** Changes only what differs; nothing different, nothing written. */
-  update(actor: Actor, id: string, changes: ComponentChanges): Promise<ComponentRecord>;
-  setStatus(actor: Actor, id: string, status: ComponentStatus): Promise<ComponentRecord>;
+  update(actor: Actor, siteId: string, id: string, changes: ComponentChanges): Promise<ComponentRecord>;
+  setStatus(actor: Actor, siteId: string, id: string, status: ComponentStatus): Promise<ComponentRecord>;
   /** One step up or down within its group; at the end already, nothing changes. */
-  move(actor: Actor, id: string, direction: Direction): Promise<ComponentRecord>;
-  remove(actor: Actor, id: string): Promise<ComponentRecord>;
-  createGroup(actor: Actor, input: { name: string }): Promise<ComponentGroupRecord>;
-  updateGroup(actor: Actor, id: string, changes: GroupChanges): Promise<ComponentGroupRecord>;
-  moveGroup(actor: Actor, id: string, direction: Direction): Promise<ComponentGroupRecord>;
+  move(actor: Actor, siteId: string, id: string, direction: Direction): Promise<ComponentRecord>;
+  remove(actor: Actor, siteId: string, id: string): Promise<ComponentRecord>;
+  createGroup(actor: Actor, siteId: string, input: { name: string }): Promise<ComponentGroupRecord>;
+  updateGroup(actor: Actor, siteId: string, id: string, changes: GroupChanges): Promise<ComponentGroupRecord>;
+  moveGroup(actor: Actor, siteId: string, id: string, direction: Direction): Promise<ComponentGroupRecord>;
   /** Deletes a group; its components stay, in no group. */
-  removeGroup(actor: Actor, id: string): Promise<ComponentGroupRecord>;
+  removeGroup(actor: Actor, siteId: string, id: string): Promise<ComponentGroupRecord>;
 }
 
 /** The changes that would change something, judged against the component as read. */
@@ -67,56 +67,56 @@ function groupAction(changes: GroupChanges): string {
 export function createComponentOperations({ pool }: { pool: Pool }): ComponentOperations {
   // Read outside the transaction only to drop what would not change and to name the action: the
   // write itself locks the row and applies what is left, so a race cannot lose a change.
-  async function update(actor: Actor, id: string, changes: ComponentChanges): Promise<ComponentRecord> {
-    const current = await getComponent(pool, id);
+  async function update(actor: Actor, siteId: string, id: string, changes: ComponentChanges): Promise<ComponentRecord> {
+    const current = await getComponent(pool, siteId, id);
     const effective = differing(current, changes);
     if (Object.keys(effective).length === 0) return current;
-    return writeAs(pool, actor.label, componentAction(effective), (client) => updateComponent(client, id, effective), 'changing the component');
+    return writeAs(pool, actor.label, componentAction(effective), (client) => updateComponent(client, siteId, id, effective), 'changing the component');
   }
 
-  async function changeGroup(actor: Actor, id: string, changes: GroupChanges): Promise<ComponentGroupRecord> {
-    const current = await getGroup(pool, id);
+  async function changeGroup(actor: Actor, siteId: string, id: string, changes: GroupChanges): Promise<ComponentGroupRecord> {
+    const current = await getGroup(pool, siteId, id);
     const effective: GroupChanges = {};
     if (changes.name !== undefined && changes.name !== current.name) effective.name = changes.name;
     if (changes.position !== undefined && changes.position !== current.position) effective.position = changes.position;
     if (Object.keys(effective).length === 0) return current;
-    return writeAs(pool, actor.label, groupAction(effective), (client) => updateGroup(client, id, effective), 'changing the component group');
+    return writeAs(pool, actor.label, groupAction(effective), (client) => updateGroup(client, siteId, id, effective), 'changing the component group');
   }
 
   return {
-    create(actor, input) {
-      return writeAs(pool, actor.label, 'component.create', (client) => createComponent(client, input), 'creating the component');
+    create(actor, siteId, input) {
+      return writeAs(pool, actor.label, 'component.create', (client) => createComponent(client, siteId, input), 'creating the component');
     },
 
     update,
 
-    setStatus(actor, id, status) {
-      return update(actor, id, { status });
+    setStatus(actor, siteId, id, status) {
+      return update(actor, siteId, id, { status });
     },
 
-    async move(actor, id, direction) {
-      const current = await getComponent(pool, id);
-      const order = await componentOrder(pool, current.groupId);
-      return update(actor, id, { position: stepFrom(order, id, direction) });
+    async move(actor, siteId, id, direction) {
+      const current = await getComponent(pool, siteId, id);
+      const order = await componentOrder(pool, siteId, current.groupId);
+      return update(actor, siteId, id, { position: stepFrom(order, id, direction) });
     },
 
-    remove(actor, id) {
-      return writeAs(pool, actor.label, 'component.delete', (client) => deleteComponent(client, id), 'deleting the component');
+    remove(actor, siteId, id) {
+      return writeAs(pool, actor.label, 'component.delete', (client) => deleteComponent(client, siteId, id), 'deleting the component');
     },
 
-    createGroup(actor, input) {
-      return writeAs(pool, actor.label, 'component_group.create', (client) => createGroup(client, input), 'creating the component group');
+    createGroup(actor, siteId, input) {
+      return writeAs(pool, actor.label, 'component_group.create', (client) => createGroup(client, siteId, input), 'creating the component group');
     },
 
     updateGroup: changeGroup,
 
-    async moveGroup(actor, id, direction) {
-      await getGroup(pool, id);
-      return changeGroup(actor, id, { position: stepFrom(await groupOrder(pool), id, direction) });
+    async moveGroup(actor, siteId, id, direction) {
+      await getGroup(pool, siteId, id);
+      return changeGroup(actor, siteId, id, { position: stepFrom(await groupOrder(pool, siteId), id, direction) });
     },
 
-    removeGroup(actor, id) {
-      return writeAs(pool, actor.label, 'component_group.delete', (client) => deleteGroup(client, id), 'deleting the component group');
+    removeGroup(actor, siteId, id) {
+      return writeAs(pool, actor.label, 'component_group.delete', (client) => deleteGroup(client, siteId, id), 'deleting the component group');
     },
   };
 }

@@ -1,7 +1,7 @@
 // The dashboard: the state at a glance, and the controls to start and end maintenance from it.
 
 import express from 'express';
-import { createUpstreamProbe } from '../../ops/upstream-probe.js';
+import { createSiteProbe } from '../../health/site-upstreams.js';
 import type { AdminArea } from '../areas.js';
 import type { AdminDeps } from '../deps.js';
 import { createWindowOperations } from '../windows/operations.js';
@@ -13,7 +13,8 @@ const PROBE_TIMEOUT_MS = 2000;
 
 export function createDashboardArea(deps: AdminDeps): AdminArea {
   const ops = createWindowOperations(deps);
-  const probe = createUpstreamProbe({ url: deps.upstream, timeoutMs: PROBE_TIMEOUT_MS });
+  // Each site's own upstream (or UPSTREAM_URL), asked at its root as the single-site dashboard did.
+  const probe = createSiteProbe({ fallback: deps.upstream, path: '', timeoutMs: PROBE_TIMEOUT_MS });
   const pages = express.Router();
   addDashboardPage(pages, deps, probe);
   addStartPages(pages, deps, ops);

@@ -1,14 +1,14 @@
 // The dashboard at ADMIN_PATH: the state at a glance (forwarded or held, the upstream's health),
-// the controls for the common case, upcoming windows and the latest updates.
+// the controls for the common case, upcoming windows and the latest updates, all of the request's site.
 
-import { mainSite } from '../../sites/site-routes.js';
 import type express from 'express';
 import { INCIDENT_STATUS_LABELS } from '../../maintenance/incident-status.js';
 import { latestUpdates } from '../../maintenance/updates.js';
 import { listWindows, windowState } from '../../maintenance/windows.js';
-import type { UpstreamProbe } from '../../ops/upstream-probe.js';
+import type { SiteProbe } from '../../health/site-upstreams.js';
 import type { AdminDeps } from '../deps.js';
 import { requireRole } from '../guards.js';
+import { siteOf } from '../site-scope.js';
 import { formatTime } from '../time-zone.js';
 import { pageZone } from '../form.js';
 import { DEFAULT_TITLE } from '../windows/input.js';
@@ -20,17 +20,18 @@ const LATEST_UPDATES = 8;
 const UPCOMING = 5;
 export const QUICK_DURATION = '30m';
 
-export function addDashboardPage(pages: express.Router, { config, pool, store, now }: AdminDeps, probe: UpstreamProbe): void {
+export function addDashboardPage(pages: express.Router, { config, pool, now }: AdminDeps, probe: SiteProbe): void {
 
   pages.get('/', requireRole('viewer'), async function dashboard(req, res) {
     const zone = pageZone(req, res);
+    const site = siteOf(res);
     const [windows, updates, upstream] = await Promise.all([
-      listWindows(pool, { scope: 'current_and_upcoming' }),
-      latestUpdates(pool, LATEST_UPDATES),
-      probe(),
+      listWindows(pool, site.site.id, { scope: 'current_and_upcoming' }),
+      latestUpdates(pool, site.site.id, LATEST_UPDATES),
+      probe(site.site.upstreamUrl),
     ]);
     const at = now();
-    const { components, upstream: judged } = mainSite(store.current());
+    const { components, upstream: judged } = site;
     // With checks off a "down" left in the database is not acted on (see decide), so not shown either.
     const downSince = judged.state === 'down' && config.healthcheck.intervalSeconds > 0 ? judged.since : null;
     const inForce = windows.filter((w) => windowState(w, at) === 'in_force');

@@ -2,13 +2,13 @@
 // server-rendered confirmation (the values in hidden fields), then acts when posted again with
 // confirm=yes: the common case is two clicks, "Start maintenance" and "Yes, start now".
 
-import { mainSite } from '../../sites/site-routes.js';
 import type express from 'express';
 import type { StartNowInput } from '../../maintenance/windows.js';
 import { listWindows, windowState } from '../../maintenance/windows.js';
 import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { requireRole } from '../guards.js';
+import { siteBase, siteOf } from '../site-scope.js';
 import { formatTime } from '../time-zone.js';
 import { parseInput } from '../validation.js';
 import { actorOf, confirmed, formError, formFields, formLocals, isFormError, pageZone, zonePicker, type FormValues } from '../form.js';
@@ -25,14 +25,14 @@ function hiddenFields(values: FormValues): [string, string][] {
 }
 
 export function addStartPages(pages: express.Router, deps: AdminDeps, ops: WindowOperations): void {
-  const { config, store, pool, now } = deps;
+  const { pool, now } = deps;
 
   function renderStartForm(res: express.Response, status: number, values: FormValues, error?: { message: string; field?: string }): void {
     res.status(status).render('admin/windows/start', {
       title: 'Start maintenance',
       nav: '/',
       zonePicker: zonePicker(res, values.time_zone),
-      components: mainSite(store.current()).components,
+      components: siteOf(res).components,
       ...formLocals(values, error),
     });
   }
@@ -54,7 +54,7 @@ export function addStartPages(pages: express.Router, deps: AdminDeps, ops: Windo
     try {
       const input = parseInput(startSchema, values);
       if (!confirmed(req)) {
-        const names = new Map(mainSite(store.current()).components.map((c) => [c.id, c.name]));
+        const names = new Map(siteOf(res).components.map((c) => [c.id, c.name]));
         return res.render('admin/confirm', {
           title: 'Start maintenance now?',
           nav: '/',
@@ -71,15 +71,15 @@ export function addStartPages(pages: express.Router, deps: AdminDeps, ops: Windo
             ['Description', input.message || '—'],
           ],
           hidden: hiddenFields(values),
-          action: `${config.adminPath}/maintenance/start`,
+          action: `${siteBase(res)}/maintenance/start`,
           confirmLabel: 'Yes, start now',
           danger: false,
-          cancelHref: config.adminPath,
+          cancelHref: siteBase(res),
         });
       }
-      const { window, overlaps } = await ops.start(actorOf(res), input);
+      const { window, overlaps } = await ops.start(actorOf(res), siteOf(res).site.id, input);
       const until = window.endsAt === null ? 'until someone ends it' : `until ${formatTime(window.endsAt, zone)}`;
-      redirectWith(res, config.adminPath, '', { kind: 'notice', text: `Maintenance started: “${window.title}” holds traffic ${until}.` }, ...overlapFlash(overlaps, zone));
+      redirectWith(res, siteBase(res), '', { kind: 'notice', text: `Maintenance started: “${window.title}” holds traffic ${until}.` }, ...overlapFlash(overlaps, zone));
     } catch (err) {
       if (!isFormError(err)) return next(err);
       renderStartForm(res, err.status, values, formError(err));
@@ -89,23 +89,23 @@ export function addStartPages(pages: express.Router, deps: AdminDeps, ops: Windo
   pages.post('/maintenance/end', requireRole('operator'), async function endAll(req, res) {
     if (!confirmed(req)) {
       const at = now();
-      const inForce = (await listWindows(pool, { scope: 'current_and_upcoming' })).filter((w) => windowState(w, at) === 'in_force');
-      if (inForce.length === 0) return redirectWith(res, config.adminPath, '', { kind: 'notice', text: 'No maintenance is in force: nothing to end.' });
+      const inForce = (await listWindows(pool, siteOf(res).site.id, { scope: 'current_and_upcoming' })).filter((w) => windowState(w, at) === 'in_force');
+      if (inForce.length === 0) return redirectWith(res, siteBase(res), '', { kind: 'notice', text: 'No maintenance is in force: nothing to end.' });
       return res.render('admin/confirm', {
         title: 'End all maintenance now?',
         nav: '/',
         heading: 'End all maintenance now?',
         lines: [`These ${inForce.length} windows end at once, and customers reach the application again:`, ...inForce.map((w) => `“${w.title}” (#${w.id})`)],
         hidden: [],
-        action: `${config.adminPath}/maintenance/end`,
+        action: `${siteBase(res)}/maintenance/end`,
         confirmLabel: 'Yes, end all now',
         danger: true,
-        cancelHref: config.adminPath,
+        cancelHref: siteBase(res),
       });
     }
-    const ended = await ops.endAll(actorOf(res));
+    const ended = await ops.endAll(actorOf(res), siteOf(res).site.id);
     const text = ended.length === 0 ? 'No maintenance was in force.' : `Ended ${ended.map((w) => `“${w.title}”`).join(', ')}: traffic goes through to the application again.`;
-    redirectWith(res, config.adminPath, '', { kind: 'notice', text });
+    redirectWith(res, siteBase(res), '', { kind: 'notice', text });
   });
 
 }

@@ -23,8 +23,13 @@ export function createHealthEndpoints({ pool, config }: AdminDeps, ops: HealthOp
         'The application behind the gateway as the health checks judge it (up or down, since when, the last check), the thresholds in force, ' +
         `what automation does when it goes down, and the latest ${RECENT_OUTAGES} outages with the requests each held.`,
       response: healthJsonSchema,
-      async handler() {
-        const [health, settings, outages] = await Promise.all([getUpstreamHealth(pool), getHealthSettings(pool), listOutages(pool, RECENT_OUTAGES)]);
+      async handler({ site }) {
+        const siteId = site.site.id;
+        const [health, settings, outages] = await Promise.all([
+          getUpstreamHealth(pool, siteId),
+          getHealthSettings(pool, siteId),
+          listOutages(pool, siteId, RECENT_OUTAGES),
+        ]);
         return healthJson(health, settings, outages, config);
       },
     }),
@@ -36,8 +41,8 @@ export function createHealthEndpoints({ pool, config }: AdminDeps, ops: HealthOp
         'upstream_component_id: the component that stands for the application; null for none. Fields not given stay as they are.',
       body: healthSettingsSchema,
       response: healthSettingsJsonSchema.extend({ changed: z.boolean().describe('false when the values given were already saved') }),
-      async handler({ body, actor }) {
-        const { settings, changed } = await ops.updateSettings(actor, body);
+      async handler({ body, actor, site }) {
+        const { settings, changed } = await ops.updateSettings(actor, site.site.id, body);
         return { ...healthSettingsJson(settings), changed };
       },
     }),

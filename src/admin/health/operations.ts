@@ -1,5 +1,5 @@
 // Saving what automation may do when the upstream goes down, for the page and the API alike: one
-// audited transaction (health.settings), in the settings row.
+// audited transaction (health.settings), in the site's settings row.
 
 import type { Actor } from '../../accounts/roles.js';
 import { writeAs } from '../../audit/write-as.js';
@@ -13,24 +13,24 @@ export interface HealthSettingsResult {
 }
 
 export interface HealthOperations {
-  updateSettings(actor: Actor, changes: HealthSettingsChanges): Promise<HealthSettingsResult>;
+  updateSettings(actor: Actor, siteId: string, changes: HealthSettingsChanges): Promise<HealthSettingsResult>;
 }
 
 export function createHealthOperations({ pool }: { pool: Pool }): HealthOperations {
   return {
-    updateSettings(actor, changes) {
+    updateSettings(actor, siteId, changes) {
       return writeAs(
         pool,
         actor.label,
         'health.settings',
         async (client) => {
-          const before = await getHealthSettings(client);
+          const before = await getHealthSettings(client, siteId);
           const same =
             (changes.autoIncidents === undefined || changes.autoIncidents === before.autoIncidents) &&
             (changes.upstreamComponentId === undefined || changes.upstreamComponentId === before.upstreamComponentId);
           // Nothing to write, so nothing audited.
           if (same) return { settings: before, changed: false };
-          return { settings: await updateHealthSettings(client, changes), changed: true };
+          return { settings: await updateHealthSettings(client, siteId, changes), changed: true };
         },
         'saving the health settings',
       );

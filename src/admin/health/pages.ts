@@ -1,8 +1,8 @@
 // The Health page: the upstream's state, the last check, the thresholds in force, the outages and
 // the scheduled jobs' last runs for every role; for admins, the form that says what automation may
-// do when it goes down.
+// do when it goes down. The upstream, its outages and settings are the request's site's; the jobs
+// are the gateway's, shared by every site.
 
-import { mainSite } from '../../sites/site-routes.js';
 import express from 'express';
 import { getHealthSettings, type HealthSettings } from '../../health/health-settings.js';
 import { listOutages } from '../../health/outages.js';
@@ -12,6 +12,7 @@ import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { actorOf, formError, formFields, formLocals, isFormError, pageZone, type FormValues } from '../form.js';
 import { requireRole } from '../guards.js';
+import { siteBase, siteOf } from '../site-scope.js';
 import { parseInput } from '../validation.js';
 import { healthSettingsSchema } from './input.js';
 import type { HealthOperations } from './operations.js';
@@ -23,17 +24,18 @@ function valuesOf(settings: HealthSettings): FormValues {
   return { auto_incidents: settings.autoIncidents ? 'on' : '', upstream_component_id: settings.upstreamComponentId ?? '' };
 }
 
-export function createHealthPages({ pool, store, config, now }: AdminDeps, ops: HealthOperations): express.Router {
+export function createHealthPages({ pool, config, now }: AdminDeps, ops: HealthOperations): express.Router {
   const pages = express.Router();
 
   async function render(req: express.Request, res: express.Response, status: number, values?: FormValues, error?: { message: string; field?: string }): Promise<void> {
     const zone = pageZone(req, res);
     const at = now();
-    const components = mainSite(store.current()).components;
+    const site = siteOf(res);
+    const components = site.components;
     const [health, settings, outages, jobs] = await Promise.all([
-      getUpstreamHealth(pool),
-      getHealthSettings(pool),
-      listOutages(pool, RECENT_OUTAGES),
+      getUpstreamHealth(pool, site.site.id),
+      getHealthSettings(pool, site.site.id),
+      listOutages(pool, site.site.id, RECENT_OUTAGES),
       lastJobRuns(pool),
     ]);
     res.status(status).render('admin/health/page', {
@@ -58,13 +60,13 @@ export function createHealthPages({ pool, store, config, now }: AdminDeps, ops: 
     // An unticked checkbox is not posted at all: here that means off.
     const values: FormValues = { auto_incidents: '', ...formFields(req) };
     try {
-      const { settings, changed } = await ops.updateSettings(actorOf(res), parseInput(healthSettingsSchema, values));
+      const { settings, changed } = await ops.updateSettings(actorOf(res), siteOf(res).site.id, parseInput(healthSettingsSchema, values));
       const text = !changed
         ? 'Nothing changed: these were already the settings.'
         : settings.autoIncidents
           ? 'Saved: when the application goes down, an incident is opened by itself.'
           : 'Saved: automatic incidents are off; customers still get the trouble page when the application is down.';
-      redirectWith(res, config.adminPath, '/health', { kind: 'notice', text });
+      redirectWith(res, siteBase(res), '/health', { kind: 'notice', text });
     } catch (err) {
       if (!isFormError(err)) return next(err);
       await render(req, res, err.status, values, formError(err));

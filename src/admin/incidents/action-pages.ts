@@ -1,7 +1,6 @@
 // What can be done to one incident from the pages: post an update (which may move its status; the
 // "issue fixed" switch resolves it), and edit its title, impact and components.
 
-import { mainSite } from '../../sites/site-routes.js';
 import type express from 'express';
 import { INCIDENT_STATUS_LABELS, type IncidentStatus } from '../../maintenance/incident-status.js';
 import { getIncident, type IncidentRecord } from '../../maintenance/incidents.js';
@@ -9,6 +8,7 @@ import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { actorOf, formError, formFields, formLocals, isFormError, type FormValues } from '../form.js';
 import { requireRole } from '../guards.js';
+import { siteBase, siteOf } from '../site-scope.js';
 import { parseInput } from '../validation.js';
 import { postUpdateSchema, updateSchema } from './input.js';
 import { incidentId } from './json.js';
@@ -28,14 +28,14 @@ function postedText(incident: IncidentRecord, previous: IncidentStatus): string 
 
 /** Adds the routes to pages itself (not a nested router), so every route can be listed from it. */
 export function addIncidentActionPages(pages: express.Router, deps: AdminDeps, ops: IncidentOperations, renderIncident: RenderIncident): void {
-  const { pool, store, config } = deps;
+  const { pool } = deps;
 
   function renderEdit(res: express.Response, status: number, incident: IncidentRecord, values: FormValues, error?: FormProblem): void {
     res.status(status).render('admin/incidents/edit', {
       title: `Edit “${incident.title}”`,
       nav: '/incidents',
       incident,
-      components: mainSite(store.current()).components,
+      components: siteOf(res).components,
       impacts: IMPACT_OPTIONS,
       ...formLocals(values, error),
     });
@@ -45,8 +45,8 @@ export function addIncidentActionPages(pages: express.Router, deps: AdminDeps, o
     const id = incidentId(req.params.id);
     const values = formFields(req);
     try {
-      const { incident, previousStatus } = await ops.postUpdate(actorOf(res), id, parseInput(postUpdateSchema, values));
-      redirectWith(res, config.adminPath, `/incidents/${id}`, { kind: 'notice', text: postedText(incident, previousStatus) });
+      const { incident, previousStatus } = await ops.postUpdate(actorOf(res), siteOf(res).site.id, id, parseInput(postUpdateSchema, values));
+      redirectWith(res, siteBase(res), `/incidents/${id}`, { kind: 'notice', text: postedText(incident, previousStatus) });
     } catch (err) {
       if (!isFormError(err)) return next(err);
       await renderIncident(req, res, err.status, values, formError(err));
@@ -54,17 +54,17 @@ export function addIncidentActionPages(pages: express.Router, deps: AdminDeps, o
   });
 
   pages.get('/incidents/:id/edit', requireRole('viewer'), async function editIncident(req, res) {
-    const incident = await getIncident(pool, incidentId(req.params.id));
+    const incident = await getIncident(pool, siteOf(res).site.id, incidentId(req.params.id));
     renderEdit(res, 200, incident, { title: incident.title, impact: incident.impact, component_ids: incident.componentIds });
   });
 
   pages.post('/incidents/:id/edit', requireRole('operator'), async function saveIncident(req, res, next) {
     const id = incidentId(req.params.id);
-    const before = await getIncident(pool, id);
+    const before = await getIncident(pool, siteOf(res).site.id, id);
     const values = formFields(req);
     try {
-      const incident = await ops.update(actorOf(res), id, parseInput(updateSchema, values));
-      redirectWith(res, config.adminPath, `/incidents/${id}`, { kind: 'notice', text: `Saved “${incident.title}”.` });
+      const incident = await ops.update(actorOf(res), siteOf(res).site.id, id, parseInput(updateSchema, values));
+      redirectWith(res, siteBase(res), `/incidents/${id}`, { kind: 'notice', text: `Saved “${incident.title}”.` });
     } catch (err) {
       if (!isFormError(err)) return next(err);
       renderEdit(res, err.status, before, values, formError(err));

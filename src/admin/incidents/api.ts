@@ -22,8 +22,8 @@ export function createIncidentEndpoints({ pool }: AdminDeps, ops: IncidentOperat
       description: 'Open incidents (newest first), then the recently resolved (latest resolved first, at most limit, default 20). `?state=open` or `?state=resolved` lists one kind.',
       query: listQuery,
       response: z.object({ incidents: z.array(incidentJsonSchema) }),
-      async handler({ query }) {
-        const incidents = await listIncidents(pool, { state: query.state, limit: query.limit });
+      async handler({ query, site }) {
+        const incidents = await listIncidents(pool, site.site.id, { state: query.state, limit: query.limit });
         return { incidents: incidents.map(incidentJson) };
       },
     }),
@@ -33,8 +33,8 @@ export function createIncidentEndpoints({ pool }: AdminDeps, ops: IncidentOperat
       description: `Creates the incident with its first update (body), in one step. impact defaults to minor, status to investigating. ${LIFECYCLE}`,
       body: createSchema,
       response: incidentWithUpdateSchema,
-      async handler({ body, actor }) {
-        const { incident, update } = await ops.create(actor, body);
+      async handler({ body, actor, site }) {
+        const { incident, update } = await ops.create(actor, site.site.id, body);
         return { incident: incidentJson(incident), update: incidentUpdateJson(update) };
       },
     }),
@@ -43,8 +43,8 @@ export function createIncidentEndpoints({ pool }: AdminDeps, ops: IncidentOperat
       summary: 'Read an incident with its timeline',
       description: 'The incident, and its updates oldest first, as the timeline reads.',
       response: incidentJsonSchema.extend({ updates: z.array(incidentUpdateJsonSchema) }),
-      async handler({ params }) {
-        const { incident, updates } = await getIncidentTimeline(pool, incidentId(params.id));
+      async handler({ params, site }) {
+        const { incident, updates } = await getIncidentTimeline(pool, site.site.id, incidentId(params.id));
         return { ...incidentJson(incident), updates: updates.map(incidentUpdateJson) };
       },
     }),
@@ -54,8 +54,8 @@ export function createIncidentEndpoints({ pool }: AdminDeps, ops: IncidentOperat
       description: 'Changes the fields given: title, impact, component_ids (the whole list; [] for none). The status moves only through updates.',
       body: updateSchema,
       response: incidentJsonSchema,
-      async handler({ params, body, actor }) {
-        return incidentJson(await ops.update(actor, incidentId(params.id), body));
+      async handler({ params, body, actor, site }) {
+        return incidentJson(await ops.update(actor, site.site.id, incidentId(params.id), body));
       },
     }),
     endpoint({
@@ -63,8 +63,8 @@ export function createIncidentEndpoints({ pool }: AdminDeps, ops: IncidentOperat
       summary: "An incident's updates",
       description: 'Oldest first, as the timeline reads.',
       response: z.object({ updates: z.array(incidentUpdateJsonSchema) }),
-      async handler({ params }) {
-        const { updates } = await getIncidentTimeline(pool, incidentId(params.id));
+      async handler({ params, site }) {
+        const { updates } = await getIncidentTimeline(pool, site.site.id, incidentId(params.id));
         return { updates: updates.map(incidentUpdateJson) };
       },
     }),
@@ -74,8 +74,8 @@ export function createIncidentEndpoints({ pool }: AdminDeps, ops: IncidentOperat
       description: `Adds to the status page timeline. Without status (or issue_fixed) the incident keeps its status. ${LIFECYCLE}`,
       body: postUpdateSchema,
       response: incidentWithUpdateSchema,
-      async handler({ params, body, actor }) {
-        const { incident, update } = await ops.postUpdate(actor, incidentId(params.id), body);
+      async handler({ params, body, actor, site }) {
+        const { incident, update } = await ops.postUpdate(actor, site.site.id, incidentId(params.id), body);
         return { incident: incidentJson(incident), update: incidentUpdateJson(update) };
       },
     }),

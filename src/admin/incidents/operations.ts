@@ -1,4 +1,5 @@
-// What the pages and the API do to incidents, one function per operation: each runs in one audited
+// What the pages and the API do to incidents, one function per operation: each acts in the
+// request's site and runs in one audited
 // transaction (writeAs), so an incident never exists without its first update, nor a status
 // change without the update that announced it.
 
@@ -24,10 +25,10 @@ export interface PostedUpdate extends IncidentWithUpdate {
 }
 
 export interface IncidentOperations {
-  create(actor: Actor, input: NewIncident): Promise<IncidentWithUpdate>;
+  create(actor: Actor, siteId: string, input: NewIncident): Promise<IncidentWithUpdate>;
   /** Without a status the incident keeps its own; "issue fixed" arrives here as resolved. */
-  postUpdate(actor: Actor, id: string, input: PostUpdateInput): Promise<PostedUpdate>;
-  update(actor: Actor, id: string, changes: IncidentChanges): Promise<IncidentRecord>;
+  postUpdate(actor: Actor, siteId: string, id: string, input: PostUpdateInput): Promise<PostedUpdate>;
+  update(actor: Actor, siteId: string, id: string, changes: IncidentChanges): Promise<IncidentRecord>;
 }
 
 
@@ -40,31 +41,31 @@ export function statusAction(from: IncidentStatus, to: IncidentStatus): string {
 
 export function createIncidentOperations({ pool }: { pool: Pool }): IncidentOperations {
   return {
-    async create(actor, input) {
-      return writeAs(pool, actor.label, 'incident.create', (client) => createIncident(client, input), 'reporting the incident');
+    async create(actor, siteId, input) {
+      return writeAs(pool, actor.label, 'incident.create', (client) => createIncident(client, siteId, input), 'reporting the incident');
     },
 
-    async postUpdate(actor, id, input) {
+    async postUpdate(actor, siteId, id, input) {
       return writeAs(
         pool,
         actor.label,
         'update.post',
         async (client) => {
-          const before = await lockIncident(client, id);
+          const before = await lockIncident(client, siteId, id);
           const status = input.status ?? before.status;
           // An update that keeps the status still touches the incident (its updated_at), which the audit leaves out.
           if (status !== before.status) await setAction(client, statusAction(before.status, status));
-          const incident = await setIncidentStatus(client, id, status);
+          const incident = await setIncidentStatus(client, siteId, id, status);
           await setAction(client, 'update.post');
-          const update = await postIncidentUpdate(client, id, { body: input.body, status });
+          const update = await postIncidentUpdate(client, siteId, id, { body: input.body, status });
           return { incident, update, previousStatus: before.status };
         },
         'posting the update',
       );
     },
 
-    async update(actor, id, changes) {
-      return writeAs(pool, actor.label, 'incident.update', (client) => updateIncident(client, id, changes), 'changing the incident');
+    async update(actor, siteId, id, changes) {
+      return writeAs(pool, actor.label, 'incident.update', (client) => updateIncident(client, siteId, id, changes), 'changing the incident');
     },
   };
 }

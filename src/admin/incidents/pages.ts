@@ -1,13 +1,13 @@
 // The incidents pages: the list (open, then recently resolved), the "Report an incident" form, and
 // one incident's page (its timeline, oldest first, and the form to post the next update).
 
-import { mainSite } from '../../sites/site-routes.js';
 import express from 'express';
 import { getIncidentTimeline, listIncidents } from '../../maintenance/incidents.js';
 import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { actorOf, formError, formFields, formLocals, isFormError, pageZone, type FormValues } from '../form.js';
 import { requireRole } from '../guards.js';
+import { siteBase, siteOf } from '../site-scope.js';
 import { parseInput } from '../validation.js';
 import { addIncidentActionPages } from './action-pages.js';
 import { createSchema } from './input.js';
@@ -21,14 +21,14 @@ export type FormProblem = { message: string; field?: string };
 export type RenderIncident = (req: express.Request, res: express.Response, status: number, values?: FormValues, error?: FormProblem) => Promise<void>;
 
 export function createIncidentPages(deps: AdminDeps, ops: IncidentOperations): express.Router {
-  const { pool, store, config, now } = deps;
+  const { pool, now } = deps;
   const pages = express.Router();
 
   function renderForm(res: express.Response, status: number, values: FormValues, error?: FormProblem): void {
     res.status(status).render('admin/incidents/new', {
       title: 'Report an incident',
       nav: '/incidents',
-      components: mainSite(store.current()).components,
+      components: siteOf(res).components,
       impacts: IMPACT_OPTIONS,
       statuses: STATUS_OPTIONS,
       ...formLocals(values, error),
@@ -38,12 +38,12 @@ export function createIncidentPages(deps: AdminDeps, ops: IncidentOperations): e
   const renderIncident: RenderIncident = async (req, res, status, values = {}, error) => {
     const id = incidentId(req.params.id);
     const zone = pageZone(req, res);
-    const { incident, updates } = await getIncidentTimeline(pool, id);
+    const { incident, updates } = await getIncidentTimeline(pool, siteOf(res).site.id, id);
     res.status(status).render('admin/incidents/detail', {
       title: incident.title,
       nav: '/incidents',
       zone,
-      incident: incidentView(incident, zone, now(), mainSite(store.current()).components),
+      incident: incidentView(incident, zone, now(), siteOf(res).components),
       updates: updates.map((update) => updateView(update, zone)),
       statuses: STATUS_OPTIONS,
       ...formLocals(values, error),
@@ -53,8 +53,8 @@ export function createIncidentPages(deps: AdminDeps, ops: IncidentOperations): e
   pages.get('/incidents', requireRole('viewer'), async function incidentList(req, res) {
     const zone = pageZone(req, res);
     const at = now();
-    const components = mainSite(store.current()).components;
-    const views = (await listIncidents(pool)).map((incident) => incidentView(incident, zone, at, components));
+    const components = siteOf(res).components;
+    const views = (await listIncidents(pool, siteOf(res).site.id)).map((incident) => incidentView(incident, zone, at, components));
     res.render('admin/incidents/list', {
       title: 'Incidents',
       nav: '/incidents',
@@ -71,8 +71,8 @@ export function createIncidentPages(deps: AdminDeps, ops: IncidentOperations): e
   pages.post('/incidents', requireRole('operator'), async function reportIncident(req, res, next) {
     const values = formFields(req);
     try {
-      const { incident } = await ops.create(actorOf(res), parseInput(createSchema, values));
-      redirectWith(res, config.adminPath, `/incidents/${incident.id}`, { kind: 'notice', text: `Reported “${incident.title}”.` });
+      const { incident } = await ops.create(actorOf(res), siteOf(res).site.id, parseInput(createSchema, values));
+      redirectWith(res, siteBase(res), `/incidents/${incident.id}`, { kind: 'notice', text: `Reported “${incident.title}”.` });
     } catch (err) {
       if (!isFormError(err)) return next(err);
       renderForm(res, err.status, values, formError(err));

@@ -27,17 +27,17 @@ export function createSeriesEndpoints({ pool, now }: AdminDeps, ops: SeriesOpera
       summary: 'List recurring series',
       description: 'By title, each with its next starts.',
       response: z.object({ series: z.array(seriesJsonSchema) }),
-      async handler() {
-        return { series: (await listSeries(pool)).map((series) => seriesJson(series, now())) };
+      async handler({ site }) {
+        return { series: (await listSeries(pool, site.site.id)).map((series) => seriesJson(series, now())) };
       },
     }),
     endpoint({
       method: 'get', path: '/series/:id', tag: TAG, role: 'viewer',
       summary: 'Read a series and its occurrences',
       response: seriesResultSchema,
-      async handler({ params }) {
+      async handler({ params, site }) {
         const id = seriesId(params.id);
-        const [series, occurrences] = await Promise.all([getSeries(pool, id), listOccurrences(pool, id)]);
+        const [series, occurrences] = await Promise.all([getSeries(pool, site.site.id, id), listOccurrences(pool, site.site.id, id)]);
         return seriesResultJson({ series, occurrences, created: 0, removed: 0 }, now());
       },
     }),
@@ -47,8 +47,8 @@ export function createSeriesEndpoints({ pool, now }: AdminDeps, ops: SeriesOpera
       description: `title, cron, time_zone and duration; the window details (message, kind, mode, response, paths, hosts, component_ids, verify_upstream) as for a window. Its occurrences are created at once. ${ABOUT}`,
       body: createBody,
       response: seriesResultSchema,
-      async handler({ body, actor }) {
-        return seriesResultJson(await ops.create(actor, body), now());
+      async handler({ body, actor, site }) {
+        return seriesResultJson(await ops.create(actor, site.site.id, body), now());
       },
     }),
     endpoint({
@@ -57,8 +57,8 @@ export function createSeriesEndpoints({ pool, now }: AdminDeps, ops: SeriesOpera
       description: `Changes the fields given, then regenerates its upcoming occurrences that were not changed by hand; those in force or over stay as they are. ${ABOUT}`,
       body: updateBody,
       response: seriesResultSchema,
-      async handler({ params, body, actor }) {
-        return seriesResultJson(await ops.update(actor, seriesId(params.id), body), now());
+      async handler({ params, body, actor, site }) {
+        return seriesResultJson(await ops.update(actor, site.site.id, seriesId(params.id), body), now());
       },
     }),
     endpoint({
@@ -67,8 +67,8 @@ export function createSeriesEndpoints({ pool, now }: AdminDeps, ops: SeriesOpera
       description: 'Removes it and its upcoming occurrences that were not changed by hand. Occurrences in force, over, edited or skipped stay, as one-off windows.',
       body: emptyBody,
       response: z.object({ series: seriesJsonSchema, removed: z.number().int().describe('upcoming occurrences removed') }),
-      async handler({ params, actor }) {
-        const { series, removed } = await ops.remove(actor, seriesId(params.id));
+      async handler({ params, actor, site }) {
+        const { series, removed } = await ops.remove(actor, site.site.id, seriesId(params.id));
         return { series: seriesJson(series, now()), removed };
       },
     }),

@@ -1,5 +1,5 @@
 // What the pages and the API do to recurring series: create, change and delete one, each in one
-// audited transaction (writeAs) that also expands or trims its occurrences, so the windows list
+// audited transaction (writeAs) in the request's site that also expands or trims its occurrences, so the windows list
 // shows the result at once. A rule that would never start, or whose occurrences would overlap
 // one another, is refused before anything is written.
 
@@ -30,9 +30,9 @@ export interface SeriesOutcome extends SeriesResult {
 }
 
 export interface SeriesOperations {
-  create(actor: Actor, input: SeriesInput): Promise<SeriesOutcome>;
-  update(actor: Actor, id: string, changes: SeriesChanges): Promise<SeriesOutcome>;
-  remove(actor: Actor, id: string): Promise<SeriesResult>;
+  create(actor: Actor, siteId: string, input: SeriesInput): Promise<SeriesOutcome>;
+  update(actor: Actor, siteId: string, id: string, changes: SeriesChanges): Promise<SeriesOutcome>;
+  remove(actor: Actor, siteId: string, id: string): Promise<SeriesResult>;
 }
 
 /** Refuses a rule with no start left, or whose occurrences would run into the next one. */
@@ -57,33 +57,39 @@ export function checkRule(rule: Recurrence, now: number): void {
 }
 
 export function createSeriesOperations({ pool, now, horizonDays }: { pool: Pool; now: () => number; horizonDays: number }): SeriesOperations {
-  async function withOccurrences(client: Queryable, result: SeriesResult): Promise<SeriesOutcome> {
-    return { ...result, occurrences: await listOccurrences(client, result.series.id) };
+  async function withOccurrences(client: Queryable, siteId: string, result: SeriesResult): Promise<SeriesOutcome> {
+    return { ...result, occurrences: await listOccurrences(client, siteId, result.series.id) };
   }
 
   return {
-    async create(actor, input) {
+    async create(actor, siteId, input) {
       checkRule(input, now());
-      return writeAs(pool, actor.label, 'series.create', async (client) => withOccurrences(client, await createSeries(client, input, horizonDays)), 'creating the series');
+      return writeAs(
+        pool,
+        actor.label,
+        'series.create',
+        async (client) => withOccurrences(client, siteId, await createSeries(client, siteId, input, horizonDays)),
+        'creating the series',
+      );
     },
 
-    async update(actor, id, changes) {
+    async update(actor, siteId, id, changes) {
       return writeAs(
         pool,
         actor.label,
         'series.update',
         async (client) => {
-          const current = await getSeries(client, id);
+          const current = await getSeries(client, siteId, id);
           const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
           checkRule({ ...current, ...given }, now());
-          return withOccurrences(client, await updateSeries(client, id, changes, horizonDays));
+          return withOccurrences(client, siteId, await updateSeries(client, siteId, id, changes, horizonDays));
         },
         'changing the series',
       );
     },
 
-    async remove(actor, id) {
-      return writeAs(pool, actor.label, 'series.delete', (client) => deleteSeries(client, id), 'deleting the series');
+    async remove(actor, siteId, id) {
+      return writeAs(pool, actor.label, 'series.delete', (client) => deleteSeries(client, siteId, id), 'deleting the series');
     },
   };
 }

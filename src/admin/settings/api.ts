@@ -1,9 +1,13 @@
-// The Settings endpoints of the automation API: read them (any role), change them (admins), with
-// the environment's defaults alongside so a client can tell what an empty setting shows.
+// The Settings endpoints of the automation API: read a site's (any role), change them (admins), with
+// the defaults alongside so a client can tell what an empty setting shows (siteDefaults: the
+// environment's for the primary site, the slug and no e-mail for the others).
 
 import { z } from 'zod';
 import { getSettings, type SettingsRecord } from '../../maintenance/settings.js';
+import type { SiteDefaults } from '../../status/site.js';
 import { endpoint, type Endpoint } from '../api/endpoint.js';
+import type { Snapshot } from '../../snapshot/types.js';
+import { siteDefaults } from '../../status/site.js';
 import type { AdminDeps } from '../deps.js';
 import { settingsSchema } from './input.js';
 import type { SettingsOperations } from './operations.js';
@@ -20,10 +24,10 @@ export const settingsJsonSchema = z.object({
   defaults: z.object({
     site_name: z.string(),
     support_email: z.string().nullable(),
-  }).describe('what the environment gives when a setting is null'),
+  }).describe('what the status page shows when a setting is null'),
 });
 
-export function settingsJson(settings: SettingsRecord, defaults: AdminDeps['config']): z.infer<typeof settingsJsonSchema> {
+export function settingsJson(settings: SettingsRecord, defaults: Pick<SiteDefaults, 'siteName' | 'supportEmail'>): z.infer<typeof settingsJsonSchema> {
   return {
     site_name: settings.siteName,
     support_email: settings.supportEmail,
@@ -35,15 +39,17 @@ export function settingsJson(settings: SettingsRecord, defaults: AdminDeps['conf
   };
 }
 
-export function createSettingsEndpoints({ pool, config }: AdminDeps, ops: SettingsOperations): Endpoint[] {
+export function createSettingsEndpoints({ pool, config, store }: AdminDeps, ops: SettingsOperations): Endpoint[] {
+  const defaultsOf = (site: Snapshot) => siteDefaults(store.current(), site, config);
+
   return [
     endpoint({
       method: 'get', path: '/settings', tag: TAG, role: 'viewer',
       summary: 'Read the settings',
       description: 'What the status page shows about the site. A null setting falls back to the default in `defaults`, or to nothing.',
       response: settingsJsonSchema,
-      async handler() {
-        return settingsJson(await getSettings(pool), config);
+      async handler({ site }) {
+        return settingsJson(await getSettings(pool, site.site.id), defaultsOf(site));
       },
     }),
     endpoint({
@@ -52,9 +58,9 @@ export function createSettingsEndpoints({ pool, config }: AdminDeps, ops: Settin
       description: 'Changes the fields given; null or "" clears one, so the default applies. The status page follows within a second.',
       body: settingsSchema,
       response: settingsJsonSchema.extend({ changed: z.boolean().describe('false when every value given was already saved') }),
-      async handler({ body, actor }) {
-        const { settings, changed } = await ops.update(actor, body);
-        return { ...settingsJson(settings, config), changed };
+      async handler({ body, actor, site }) {
+        const { settings, changed } = await ops.update(actor, site.site.id, body);
+        return { ...settingsJson(settings, defaultsOf(site)), changed };
       },
     }),
   ];

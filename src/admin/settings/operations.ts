@@ -1,4 +1,4 @@
-// Saving the settings, for the page and the API alike: one audited transaction (settings.update).
+// Saving a site's settings, for the page and the API alike: one audited transaction (settings.update).
 
 import type { Actor } from '../../accounts/roles.js';
 import { writeAs } from '../../audit/write-as.js';
@@ -14,21 +14,21 @@ export interface SettingsResult {
 }
 
 export interface SettingsOperations {
-  update(actor: Actor, changes: SettingsChanges): Promise<SettingsResult>;
+  update(actor: Actor, siteId: string, changes: SettingsChanges): Promise<SettingsResult>;
 }
 
 const KEYS: (keyof SiteSettings)[] = ['siteName', 'supportEmail', 'logoUrl', 'brandColor', 'footerText'];
 
 export function createSettingsOperations({ pool, store }: { pool: Pool; store: SnapshotStore }): SettingsOperations {
   return {
-    async update(actor, changes) {
+    async update(actor, siteId, changes) {
       const result = await writeAs(
         pool,
         actor.label,
         'settings.update',
         async (client) => {
-          const before = await getSettings(client);
-          const settings = await updateSettings(client, changes);
+          const before = await getSettings(client, siteId);
+          const settings = await updateSettings(client, siteId, changes);
           return { settings, changed: KEYS.some((key) => before[key] !== settings[key]) };
         },
         'saving the settings',

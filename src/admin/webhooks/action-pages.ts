@@ -9,6 +9,7 @@ import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { actorOf, confirmed, formFields, pageZone } from '../form.js';
 import { requireRole } from '../guards.js';
+import { siteBase, siteOf } from '../site-scope.js';
 import { emptyBody, parseInput } from '../validation.js';
 import { webhookId } from './json.js';
 import type { WebhookOperations } from './operations.js';
@@ -17,13 +18,15 @@ import { deliveryView, webhookView } from './view.js';
 
 /** Adds the routes to pages itself (not a nested router), so every route can be listed from it. */
 export function addWebhookActionPages(pages: express.Router, deps: AdminDeps, ops: WebhookOperations, renderSecret: RenderSecret): void {
-  const { pool, config, now } = deps;
+  const { pool, now } = deps;
 
   pages.get('/webhooks/:id/deliveries', requireRole('viewer'), async function webhookDeliveries(req, res) {
     const id = webhookId(req.params.id);
     const zone = pageZone(req, res);
     const at = now();
-    const [webhook, deliveries] = await Promise.all([getWebhook(pool, id), listDeliveries(pool, id)]);
+    // The webhook first: another site's is not found, and its deliveries are never read.
+    const webhook = await getWebhook(pool, siteOf(res).site.id, id);
+    const deliveries = await listDeliveries(pool, id);
     res.render('admin/webhooks/deliveries', {
       title: `Deliveries of webhook #${id}`,
       nav: '/webhooks',
@@ -38,27 +41,27 @@ export function addWebhookActionPages(pages: express.Router, deps: AdminDeps, op
     pages.post(`/webhooks/:id/${action}`, requireRole('admin'), async function setEnabled(req, res) {
       const id = webhookId(req.params.id);
       parseInput(emptyBody, formFields(req));
-      const webhook = await ops.update(actorOf(res), id, { enabled });
+      const webhook = await ops.update(actorOf(res), siteOf(res).site.id, id, { enabled });
       const text = enabled ? `Webhook #${id} is on: it gets events from now on.` : `Webhook #${id} is off: it gets no more events, and those still waiting were given up.`;
-      redirectWith(res, config.adminPath, '/webhooks', { kind: 'notice', text: `${text} (${webhook.url})` });
+      redirectWith(res, siteBase(res), '/webhooks', { kind: 'notice', text: `${text} (${webhook.url})` });
     });
   }
 
   pages.post('/webhooks/:id/test', requireRole('admin'), async function sendTest(req, res) {
     const id = webhookId(req.params.id);
     parseInput(emptyBody, formFields(req));
-    const webhook = await getWebhook(pool, id);
+    const webhook = await getWebhook(pool, siteOf(res).site.id, id);
     if (!webhook.enabled) {
-      return redirectWith(res, config.adminPath, '/webhooks', { kind: 'warning', text: `Webhook #${id} is off: turn it on first, then send the test.` });
+      return redirectWith(res, siteBase(res), '/webhooks', { kind: 'warning', text: `Webhook #${id} is off: turn it on first, then send the test.` });
     }
-    await ops.sendTest(actorOf(res), id);
-    redirectWith(res, config.adminPath, `/webhooks/${id}/deliveries`, { kind: 'notice', text: 'Test event sent: it arrives within a second or two; reload to see the result.' });
+    await ops.sendTest(actorOf(res), siteOf(res).site.id, id);
+    redirectWith(res, siteBase(res), `/webhooks/${id}/deliveries`, { kind: 'notice', text: 'Test event sent: it arrives within a second or two; reload to see the result.' });
   });
 
   pages.post('/webhooks/:id/rotate-secret', requireRole('admin'), async function rotateSecret(req, res) {
     const id = webhookId(req.params.id);
     parseInput(emptyBody, formFields(req));
-    const webhook = webhookView(await getWebhook(pool, id), pageZone(req, res), now());
+    const webhook = webhookView(await getWebhook(pool, siteOf(res).site.id, id), pageZone(req, res), now());
     if (!confirmed(req)) {
       return res.render('admin/confirm', {
         title: `Rotate the secret of webhook #${id}?`,
@@ -66,20 +69,20 @@ export function addWebhookActionPages(pages: express.Router, deps: AdminDeps, op
         heading: `Rotate the secret of webhook #${id}?`,
         lines: ['A new secret signs every delivery from now on, and the old one stops working at once: the receiver refuses deliveries until it has the new secret.'],
         details: [['URL', webhook.url], ['Secret', webhook.secretText]],
-        action: `${config.adminPath}/webhooks/${id}/rotate-secret`,
+        action: `${siteBase(res)}/webhooks/${id}/rotate-secret`,
         confirmLabel: 'Yes, make a new secret',
         hidden: [],
         danger: true,
-        cancelHref: `${config.adminPath}/webhooks`,
+        cancelHref: `${siteBase(res)}/webhooks`,
       });
     }
-    renderSecret(req, res, 200, await ops.rotateSecret(actorOf(res), id), true);
+    renderSecret(req, res, 200, await ops.rotateSecret(actorOf(res), siteOf(res).site.id, id), true);
   });
 
   pages.post('/webhooks/:id/delete', requireRole('admin'), async function deleteWebhook(req, res) {
     const id = webhookId(req.params.id);
     parseInput(emptyBody, formFields(req));
-    const webhook = webhookView(await getWebhook(pool, id), pageZone(req, res), now());
+    const webhook = webhookView(await getWebhook(pool, siteOf(res).site.id, id), pageZone(req, res), now());
     if (!confirmed(req)) {
       return res.render('admin/confirm', {
         title: `Delete webhook #${id}?`,
@@ -87,14 +90,14 @@ export function addWebhookActionPages(pages: express.Router, deps: AdminDeps, op
         heading: `Delete webhook #${id}?`,
         lines: ['It gets no more events, and its deliveries, sent or waiting, are deleted with it. This cannot be undone: disable it instead to keep its history.'],
         details: [['URL', webhook.url], ['Description', webhook.description || '—'], ['Events', webhook.allEvents ? 'all' : webhook.events.join(', ')]],
-        action: `${config.adminPath}/webhooks/${id}/delete`,
+        action: `${siteBase(res)}/webhooks/${id}/delete`,
         confirmLabel: 'Yes, delete',
         hidden: [],
         danger: true,
-        cancelHref: `${config.adminPath}/webhooks`,
+        cancelHref: `${siteBase(res)}/webhooks`,
       });
     }
-    const removed = await ops.remove(actorOf(res), id);
-    redirectWith(res, config.adminPath, '/webhooks', { kind: 'notice', text: `Deleted webhook #${id} (${removed.url}).` });
+    const removed = await ops.remove(actorOf(res), siteOf(res).site.id, id);
+    redirectWith(res, siteBase(res), '/webhooks', { kind: 'notice', text: `Deleted webhook #${id} (${removed.url}).` });
   });
 }

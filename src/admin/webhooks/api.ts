@@ -31,16 +31,16 @@ export function createWebhookEndpoints({ pool, config }: AdminDeps, ops: Webhook
       summary: 'List webhooks',
       description: 'Oldest first, each with the result of its latest delivery. Secrets are never listed.',
       response: z.object({ webhooks: z.array(webhookJsonSchema) }),
-      async handler() {
-        return { webhooks: (await listWebhooks(pool)).map(webhookJson) };
+      async handler({ site }) {
+        return { webhooks: (await listWebhooks(pool, site.site.id)).map(webhookJson) };
       },
     }),
     endpoint({
       method: 'get', path: '/webhooks/:id', tag: TAG, role: 'viewer',
       summary: 'Read a webhook',
       response: webhookJsonSchema,
-      async handler({ params }) {
-        return webhookJson(await getWebhook(pool, webhookId(params.id)));
+      async handler({ params, site }) {
+        return webhookJson(await getWebhook(pool, site.site.id, webhookId(params.id)));
       },
     }),
     endpoint({
@@ -49,8 +49,8 @@ export function createWebhookEndpoints({ pool, config }: AdminDeps, ops: Webhook
       description: `url, and optionally description, events (default: all of ${SUBSCRIBABLE_EVENTS.join(', ')}) and format (json or slack). ${SIGNING} The secret is in this response only.`,
       body: createWebhookSchema,
       response: webhookWithSecretSchema,
-      async handler({ body, actor }) {
-        const { webhook, secret } = await ops.create(actor, body);
+      async handler({ body, actor, site }) {
+        const { webhook, secret } = await ops.create(actor, site.site.id, body);
         return { webhook: webhookJson(webhook), secret };
       },
     }),
@@ -60,8 +60,8 @@ export function createWebhookEndpoints({ pool, config }: AdminDeps, ops: Webhook
       description: 'Changes the fields given: url, description, events (the whole list), format, enabled. Disabling gives up its waiting deliveries.',
       body: updateWebhookSchema,
       response: webhookJsonSchema,
-      async handler({ params, body, actor }) {
-        return webhookJson(await ops.update(actor, webhookId(params.id), body));
+      async handler({ params, body, actor, site }) {
+        return webhookJson(await ops.update(actor, site.site.id, webhookId(params.id), body));
       },
     }),
     endpoint({
@@ -70,8 +70,8 @@ export function createWebhookEndpoints({ pool, config }: AdminDeps, ops: Webhook
       description: 'With its deliveries, sent or waiting. Attempts already under way finish, but are not recorded.',
       body: emptyBody,
       response: z.object({ webhook: webhookJsonSchema }),
-      async handler({ params, actor }) {
-        return { webhook: webhookJson(await ops.remove(actor, webhookId(params.id))) };
+      async handler({ params, actor, site }) {
+        return { webhook: webhookJson(await ops.remove(actor, site.site.id, webhookId(params.id))) };
       },
     }),
     endpoint({
@@ -80,8 +80,8 @@ export function createWebhookEndpoints({ pool, config }: AdminDeps, ops: Webhook
       description: 'Makes a new secret and signs every delivery from now on with it; the old one stops working at once. The new secret is in this response only.',
       body: emptyBody,
       response: webhookWithSecretSchema,
-      async handler({ params, actor }) {
-        const { webhook, secret } = await ops.rotateSecret(actor, webhookId(params.id));
+      async handler({ params, actor, site }) {
+        const { webhook, secret } = await ops.rotateSecret(actor, site.site.id, webhookId(params.id));
         return { webhook: webhookJson(webhook), secret };
       },
     }),
@@ -91,8 +91,8 @@ export function createWebhookEndpoints({ pool, config }: AdminDeps, ops: Webhook
       description: 'A webhook.test event, delivered to this webhook only, within a second or two; follow it in the deliveries. A disabled webhook is refused (409).',
       body: emptyBody,
       response: z.object({ event_id: z.string(), delivery_id: z.string() }),
-      async handler({ params, actor }) {
-        const { eventId, deliveryId } = await ops.sendTest(actor, webhookId(params.id));
+      async handler({ params, actor, site }) {
+        const { eventId, deliveryId } = await ops.sendTest(actor, site.site.id, webhookId(params.id));
         return { event_id: eventId, delivery_id: deliveryId };
       },
     }),
@@ -101,9 +101,9 @@ export function createWebhookEndpoints({ pool, config }: AdminDeps, ops: Webhook
       summary: "A webhook's deliveries",
       description: 'The latest 50, newest first: the event, its state (pending, delivered, failed), attempts, the last response status and error.',
       response: z.object({ deliveries: z.array(deliveryJsonSchema) }),
-      async handler({ params }) {
+      async handler({ params, site }) {
         const id = webhookId(params.id);
-        await getWebhook(pool, id);
+        await getWebhook(pool, site.site.id, id);
         return { deliveries: (await listDeliveries(pool, id)).map(deliveryJson) };
       },
     }),
@@ -111,8 +111,8 @@ export function createWebhookEndpoints({ pool, config }: AdminDeps, ops: Webhook
       method: 'get', path: '/reminders', tag: TAG, role: 'viewer',
       summary: 'Read the reminder setting',
       response: remindersJsonSchema,
-      async handler() {
-        return { reminder_minutes: await getReminderMinutes(pool), email_enabled: config.smtpUrl !== undefined };
+      async handler({ site }) {
+        return { reminder_minutes: await getReminderMinutes(pool, site.site.id), email_enabled: config.smtpUrl !== undefined };
       },
     }),
     endpoint({
@@ -121,8 +121,8 @@ export function createWebhookEndpoints({ pool, config }: AdminDeps, ops: Webhook
       description: 'reminder_minutes: 1 to 10080. A window is reminded of once, when it comes within this time of its start (unless it was scheduled at shorter notice).',
       body: reminderSchema,
       response: remindersJsonSchema.extend({ changed: z.boolean() }),
-      async handler({ body, actor }) {
-        const changed = await ops.setReminderMinutes(actor, body.reminder_minutes);
+      async handler({ body, actor, site }) {
+        const changed = await ops.setReminderMinutes(actor, site.site.id, body.reminder_minutes);
         return { reminder_minutes: body.reminder_minutes, email_enabled: config.smtpUrl !== undefined, changed };
       },
     }),

@@ -9,6 +9,7 @@ import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { actorOf, formError, formFields, formLocals, isFormError, pageZone, type FormValues } from '../form.js';
 import { requireRole } from '../guards.js';
+import { siteBase, siteOf } from '../site-scope.js';
 import { parseInput } from '../validation.js';
 import { addWebhookActionPages } from './action-pages.js';
 import { createWebhookSchema, reminderSchema, updateWebhookSchema } from './input.js';
@@ -33,7 +34,7 @@ export function createWebhookPages(deps: AdminDeps, ops: WebhookOperations): exp
   async function renderList(req: express.Request, res: express.Response, status: number, values?: FormValues, error?: FormProblem): Promise<void> {
     const zone = pageZone(req, res);
     const at = now();
-    const [webhooks, minutes] = await Promise.all([listWebhooks(pool), getReminderMinutes(pool)]);
+    const [webhooks, minutes] = await Promise.all([listWebhooks(pool, siteOf(res).site.id), getReminderMinutes(pool, siteOf(res).site.id)]);
     res.status(status).render('admin/webhooks/list', {
       title: 'Webhooks',
       nav: '/webhooks',
@@ -74,7 +75,7 @@ export function createWebhookPages(deps: AdminDeps, ops: WebhookOperations): exp
     const values = formFields(req);
     try {
       // Rendered, not redirected to: the secret is not kept anywhere it could be shown from again.
-      renderSecret(req, res, 201, await ops.create(actorOf(res), parseInput(createWebhookSchema, values)), false);
+      renderSecret(req, res, 201, await ops.create(actorOf(res), siteOf(res).site.id, parseInput(createWebhookSchema, values)), false);
     } catch (err) {
       if (!isFormError(err)) return next(err);
       renderNew(res, err.status, values, formError(err));
@@ -85,9 +86,9 @@ export function createWebhookPages(deps: AdminDeps, ops: WebhookOperations): exp
     const values = formFields(req);
     try {
       const { reminder_minutes: minutes } = parseInput(reminderSchema, values);
-      const changed = await ops.setReminderMinutes(actorOf(res), minutes);
+      const changed = await ops.setReminderMinutes(actorOf(res), siteOf(res).site.id, minutes);
       const text = changed ? `Reminders now go out ${minutes} minutes before a window starts.` : `Nothing changed: reminders already go out ${minutes} minutes before.`;
-      redirectWith(res, config.adminPath, '/webhooks', { kind: 'notice', text });
+      redirectWith(res, siteBase(res), '/webhooks', { kind: 'notice', text });
     } catch (err) {
       if (!isFormError(err)) return next(err);
       await renderList(req, res, err.status, values, formError(err));
@@ -95,17 +96,17 @@ export function createWebhookPages(deps: AdminDeps, ops: WebhookOperations): exp
   });
 
   pages.get('/webhooks/:id/edit', requireRole('viewer'), async function editWebhook(req, res) {
-    const webhook = await getWebhook(pool, webhookId(req.params.id));
+    const webhook = await getWebhook(pool, siteOf(res).site.id, webhookId(req.params.id));
     renderEdit(res, 200, webhook, valuesOf(webhook));
   });
 
   pages.post('/webhooks/:id/edit', requireRole('admin'), async function saveWebhook(req, res, next) {
     const id = webhookId(req.params.id);
-    const before = await getWebhook(pool, id);
+    const before = await getWebhook(pool, siteOf(res).site.id, id);
     const values = formFields(req);
     try {
-      const webhook = await ops.update(actorOf(res), id, parseInput(updateWebhookSchema, values));
-      redirectWith(res, config.adminPath, '/webhooks', { kind: 'notice', text: `Saved webhook #${webhook.id} (${webhook.url}).` });
+      const webhook = await ops.update(actorOf(res), siteOf(res).site.id, id, parseInput(updateWebhookSchema, values));
+      redirectWith(res, siteBase(res), '/webhooks', { kind: 'notice', text: `Saved webhook #${webhook.id} (${webhook.url}).` });
     } catch (err) {
       if (!isFormError(err)) return next(err);
       renderEdit(res, err.status, before, values, formError(err));

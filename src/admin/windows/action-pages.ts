@@ -1,12 +1,13 @@
 // What can be done to one window from the pages: edit it, extend it, end or cancel it (each after
-// a server-rendered confirmation), and post an update to it ("issue fixed" also ends it).
+// a server-rendered confirmation), and post an update to it ("issue fixed" also ends it). Each acts
+// in the request's site: another site's window is not found.
 
-import { mainSite } from '../../sites/site-routes.js';
 import type express from 'express';
 import { getWindow, type WindowRecord } from '../../maintenance/windows.js';
 import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { requireRole } from '../guards.js';
+import { siteBase, siteOf } from '../site-scope.js';
 import { formatTime, isTimeZone, toLocalInput } from '../time-zone.js';
 import { parseInput } from '../validation.js';
 import { actorOf, confirmed, formError, formFields, formLocals, isFormError, pageZone, zonePicker, zoneQuery, type FormValues } from '../form.js';
@@ -19,7 +20,8 @@ import { fromNow } from '../../status/time-text.js';
 
 /** Adds the routes to pages itself (not a nested router), so every route can be listed from it. */
 export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops: WindowOperations): void {
-  const { pool, store, config, now } = deps;
+  const { pool, now } = deps;
+  const siteId = (res: express.Response) => siteOf(res).site.id;
 
   function editValues(window: WindowRecord, zone: string): FormValues {
     const view = windowView(window, zone, now());
@@ -45,9 +47,9 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
     res.status(status).render('admin/windows/edit', {
       title: `Edit “${window.title}”`,
       nav: '/windows',
-      window: windowView(window, zone, now(), mainSite(store.current()).components),
+      window: windowView(window, zone, now(), siteOf(res).components),
       zonePicker: zonePicker(res, values.time_zone),
-      components: mainSite(store.current()).components,
+      components: siteOf(res).components,
       ...formLocals(values, error),
     });
   }
@@ -57,13 +59,13 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
   }
 
   pages.get('/windows/:id/edit', requireRole('viewer'), async function editWindow(req, res) {
-    const window = await getWindow(pool, windowId(req.params.id));
+    const window = await getWindow(pool, siteId(res), windowId(req.params.id));
     renderEdit(res, 200, window, editValues(window, pageZone(req, res)));
   });
 
   pages.post('/windows/:id/edit', requireRole('operator'), async function saveWindow(req, res, next) {
     const id = windowId(req.params.id);
-    const window = await getWindow(pool, id);
+    const window = await getWindow(pool, siteId(res), id);
     const values = formFields(req);
     try {
       // A datetime-local input drops seconds: a time sent back as it was shown is no change, not a move to :00.
@@ -74,8 +76,8 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
       if (window.endsAt !== null && fields.ends_at === toLocalInput(window.endsAt, zone)) delete fields.ends_at;
       if (fields.duration === editValues(window, zone).duration && fields.starts_at === undefined) delete fields.duration;
       const changes = parseInput(updateSchema, fields);
-      const result = await ops.update(actorOf(res), id, changes);
-      redirectWith(res, config.adminPath, `/windows/${id}${zoneQuery(res, zone)}`, { kind: 'notice', text: `Saved “${result.window.title}”.` }, ...overlapFlash(result.overlaps, zone));
+      const result = await ops.update(actorOf(res), siteId(res), id, changes);
+      redirectWith(res, siteBase(res), `/windows/${id}${zoneQuery(res, zone)}`, { kind: 'notice', text: `Saved “${result.window.title}”.` }, ...overlapFlash(result.overlaps, zone));
     } catch (err) {
       if (!isFormError(err)) return next(err);
       renderEdit(res, err.status, window, values, formError(err));
@@ -85,12 +87,12 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
   pages.post('/windows/:id/extend', requireRole('operator'), async function extend(req, res) {
     const id = windowId(req.params.id);
     const extension = parseInput(extendSchema, formFields(req));
-    const { window, overlaps } = await ops.extend(actorOf(res), id, extension);
+    const { window, overlaps } = await ops.extend(actorOf(res), siteId(res), id, extension);
     const zone = pageZone(req, res);
     const end = window.endsAt!;
     redirectWith(
       res,
-      config.adminPath,
+      siteBase(res),
       backPath(req, id),
       { kind: 'notice', text: `“${window.title}” now ends ${formatTime(end, zone)} (${fromNow(end, now())}).` },
       ...overlapFlash(overlaps, zone),
@@ -108,47 +110,47 @@ export function addWindowActionPages(pages: express.Router, deps: AdminDeps, ops
     const id = windowId(req.params.id);
     const back = backPath(req, id) === '' ? 'dashboard' : 'window';
     if (!confirmed(req)) {
-      const window = windowView(await getWindow(pool, id), pageZone(req, res), now());
+      const window = windowView(await getWindow(pool, siteId(res), id), pageZone(req, res), now());
       return renderConfirm(res, {
         heading: `End “${window.title}” now?`,
         lines: [
           window.state === 'in_force' ? `In force since ${window.startsText}; planned to end ${window.endText}.` : `This window is ${window.stateLabel.toLowerCase()}.`,
           endConsequence(window),
         ],
-        action: `${config.adminPath}/windows/${id}/end`,
+        action: `${siteBase(res)}/windows/${id}/end`,
         confirmLabel: 'Yes, end now',
         back,
-        cancelHref: `${config.adminPath}${backPath(req, id)}`,
+        cancelHref: `${siteBase(res)}${backPath(req, id)}`,
       });
     }
-    const { window } = await ops.end(actorOf(res), id);
-    redirectWith(res, config.adminPath, backPath(req, id), { kind: 'notice', text: `Ended “${window.title}”: traffic it held goes through to the application again.` });
+    const { window } = await ops.end(actorOf(res), siteId(res), id);
+    redirectWith(res, siteBase(res), backPath(req, id), { kind: 'notice', text: `Ended “${window.title}”: traffic it held goes through to the application again.` });
   });
 
   pages.post('/windows/:id/cancel', requireRole('operator'), async function cancel(req, res) {
     const id = windowId(req.params.id);
     if (!confirmed(req)) {
-      const window = windowView(await getWindow(pool, id), pageZone(req, res), now());
+      const window = windowView(await getWindow(pool, siteId(res), id), pageZone(req, res), now());
       return renderConfirm(res, {
         heading: `Cancel “${window.title}”?`,
         lines: [`Planned for ${window.startsText} (${window.startsRelative}). It will not start, and the status page stops announcing it.`],
-        action: `${config.adminPath}/windows/${id}/cancel`,
+        action: `${siteBase(res)}/windows/${id}/cancel`,
         confirmLabel: 'Yes, cancel it',
         back: 'window',
-        cancelHref: `${config.adminPath}/windows/${id}`,
+        cancelHref: `${siteBase(res)}/windows/${id}`,
       });
     }
-    const { window } = await ops.cancel(actorOf(res), id);
-    redirectWith(res, config.adminPath, `/windows/${id}`, { kind: 'notice', text: `Cancelled “${window.title}”.` });
+    const { window } = await ops.cancel(actorOf(res), siteId(res), id);
+    redirectWith(res, siteBase(res), `/windows/${id}`, { kind: 'notice', text: `Cancelled “${window.title}”.` });
   });
 
   pages.post('/windows/:id/updates', requireRole('operator'), async function postUpdate(req, res) {
     const id = windowId(req.params.id);
     const input = parseInput(postUpdateSchema, formFields(req));
-    const before = await getWindow(pool, id);
-    const { window } = await ops.postUpdate(actorOf(res), id, input);
+    const before = await getWindow(pool, siteId(res), id);
+    const { window } = await ops.postUpdate(actorOf(res), siteId(res), id, input);
     const ended = window.endedAt !== null && before.endedAt === null;
-    redirectWith(res, config.adminPath, backPath(req, id), {
+    redirectWith(res, siteBase(res), backPath(req, id), {
       kind: 'notice',
       text: ended ? `Update posted, and “${window.title}” ended: traffic goes through to the application again.` : 'Update posted: it shows on the status page.',
     });

@@ -35,8 +35,8 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       description: 'Windows in force and upcoming, by start; `?scope=past` lists those over or cancelled, latest first.',
       query: listQuery,
       response: z.object({ windows: z.array(windowJsonSchema) }),
-      async handler({ query }) {
-        const windows = await listWindows(pool, { scope: query.scope ?? 'current_and_upcoming', limit: query.limit });
+      async handler({ query, site }) {
+        const windows = await listWindows(pool, site.site.id, { scope: query.scope ?? 'current_and_upcoming', limit: query.limit });
         return { windows: windows.map((window) => windowJson(window, now())) };
       },
     }),
@@ -44,8 +44,8 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       method: 'get', path: '/windows/:id', tag: TAG, role: 'viewer',
       summary: 'Read a window',
       response: windowJsonSchema,
-      async handler({ params }) {
-        return windowJson(await getWindow(pool, windowId(params.id)), now());
+      async handler({ params, site }) {
+        return windowJson(await getWindow(pool, site.site.id, windowId(params.id)), now());
       },
     }),
     endpoint({
@@ -54,8 +54,8 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       description: `Plans a window for later: starts_at, and duration or ends_at. Overlapping windows are allowed and reported in warnings. ${TIMES}`,
       body: scheduleBody,
       response: windowResultSchema,
-      async handler({ body, actor }) {
-        return result(await ops.schedule(actor, body));
+      async handler({ body, actor, site }) {
+        return result(await ops.schedule(actor, site.site.id, body));
       },
     }),
     endpoint({
@@ -64,8 +64,8 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       description: `Starts a window now, for a duration, until ends_at, or (neither) until it is ended. The title defaults to "Maintenance". ${TIMES}`,
       body: startBody,
       response: windowResultSchema,
-      async handler({ body, actor }) {
-        return result(await ops.start(actor, body));
+      async handler({ body, actor, site }) {
+        return result(await ops.start(actor, site.site.id, body));
       },
     }),
     endpoint({
@@ -74,8 +74,8 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       description: 'Ends a window in force; 409 if it has not started (cancel it) or is already over.',
       body: emptyBody,
       response: windowResultSchema,
-      async handler({ params, actor }) {
-        return result(await ops.end(actor, windowId(params.id)));
+      async handler({ params, actor, site }) {
+        return result(await ops.end(actor, site.site.id, windowId(params.id)));
       },
     }),
     endpoint({
@@ -85,8 +85,8 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
         `An open-ended window has no end to add to: give until. Customers' Retry-After follows. ${TIMES}`,
       body: extendBody,
       response: windowResultSchema,
-      async handler({ params, body, actor }) {
-        return result(await ops.extend(actor, windowId(params.id), body));
+      async handler({ params, body, actor, site }) {
+        return result(await ops.extend(actor, site.site.id, windowId(params.id), body));
       },
     }),
     endpoint({
@@ -95,8 +95,8 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       description: `Changes the fields given. An upcoming window can change everything, start and duration included; a window in force only its title, message, kind of hold (mode), scope (paths, hosts) and end (ends_at). ${TIMES}`,
       body: updateBody,
       response: windowResultSchema,
-      async handler({ params, body, actor }) {
-        return result(await ops.update(actor, windowId(params.id), body));
+      async handler({ params, body, actor, site }) {
+        return result(await ops.update(actor, site.site.id, windowId(params.id), body));
       },
     }),
     endpoint({
@@ -105,8 +105,8 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       description: 'Calls off a window that has not started; the record stays, as cancelled. A window in force is ended instead (POST /windows/{id}/end).',
       body: emptyBody,
       response: windowResultSchema,
-      async handler({ params, actor }) {
-        return result(await ops.cancel(actor, windowId(params.id)));
+      async handler({ params, actor, site }) {
+        return result(await ops.cancel(actor, site.site.id, windowId(params.id)));
       },
     }),
     endpoint({
@@ -115,8 +115,8 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       description: 'Ends every window in force, scoped ones included, like `intermission maintenance off`. Upcoming windows are left alone.',
       body: emptyBody,
       response: z.object({ ended: z.array(windowJsonSchema) }),
-      async handler({ actor }) {
-        const ended = await ops.endAll(actor);
+      async handler({ actor, site }) {
+        const ended = await ops.endAll(actor, site.site.id);
         return { ended: ended.map((window) => windowJson(window, now())) };
       },
     }),
@@ -125,10 +125,10 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       summary: "A window's updates",
       description: 'Oldest first, as the timeline reads.',
       response: z.object({ updates: z.array(updateJsonSchema) }),
-      async handler({ params }) {
+      async handler({ params, site }) {
         const id = windowId(params.id);
-        await getWindow(pool, id);
-        return { updates: (await listUpdates(pool, { windowId: id })).map(updateJson) };
+        await getWindow(pool, site.site.id, id);
+        return { updates: (await listUpdates(pool, site.site.id, { windowId: id })).map(updateJson) };
       },
     }),
     endpoint({
@@ -137,8 +137,8 @@ export function createWindowEndpoints({ pool, now }: AdminDeps, ops: WindowOpera
       description: 'Adds to the status page timeline. With issue_fixed: true, a window in force is also ended, in the same transaction.',
       body: postUpdateBody,
       response: z.object({ update: updateJsonSchema, window: windowJsonSchema }),
-      async handler({ params, body, actor }) {
-        const { update, window } = await ops.postUpdate(actor, windowId(params.id), body);
+      async handler({ params, body, actor, site }) {
+        const { update, window } = await ops.postUpdate(actor, site.site.id, windowId(params.id), body);
         return { update: updateJson(update), window: windowJson(window, now()) };
       },
     }),

@@ -1,5 +1,6 @@
-// What the pages and the API do to windows, one function per operation: each runs in one audited
-// transaction (writeAs) and reports the windows the result overlaps, for a warning.
+// What the pages and the API do to windows, one function per operation: each acts in one site (the
+// request's, siteOf / ctx.site), runs in one audited transaction (writeAs) and reports the windows
+// of that site the result overlaps, for a warning.
 
 import type pg from 'pg';
 import type { Actor } from '../../accounts/roles.js';
@@ -26,17 +27,16 @@ export interface UpdateResult {
 }
 
 export interface WindowOperations {
-  start(actor: Actor, input: StartNowInput): Promise<WindowResult>;
-  schedule(actor: Actor, input: ScheduleInput & { issueFixed?: boolean }): Promise<WindowResult>;
-  update(actor: Actor, id: string, changes: WindowChanges): Promise<WindowResult>;
-  extend(actor: Actor, id: string, extension: Extension): Promise<WindowResult>;
-  end(actor: Actor, id: string): Promise<WindowResult>;
-  cancel(actor: Actor, id: string): Promise<WindowResult>;
-  /** Ends every window in force, like `intermission maintenance off`; [] when none was. */
-  endAll(actor: Actor): Promise<WindowRecord[]>;
-  postUpdate(actor: Actor, id: string, input: { body: string; issue_fixed: boolean }): Promise<UpdateResult>;
+  start(actor: Actor, siteId: string, input: StartNowInput): Promise<WindowResult>;
+  schedule(actor: Actor, siteId: string, input: ScheduleInput & { issueFixed?: boolean }): Promise<WindowResult>;
+  update(actor: Actor, siteId: string, id: string, changes: WindowChanges): Promise<WindowResult>;
+  extend(actor: Actor, siteId: string, id: string, extension: Extension): Promise<WindowResult>;
+  end(actor: Actor, siteId: string, id: string): Promise<WindowResult>;
+  cancel(actor: Actor, siteId: string, id: string): Promise<WindowResult>;
+  /** Ends every window of the site in force, like `intermission maintenance off`; [] when none was. */
+  endAll(actor: Actor, siteId: string): Promise<WindowRecord[]>;
+  postUpdate(actor: Actor, siteId: string, id: string, input: { body: string; issue_fixed: boolean }): Promise<UpdateResult>;
 }
-
 
 function checkStart(startsAt: Date, now: number): void {
   if (startsAt.getTime() <= now) {
@@ -55,52 +55,52 @@ function checkStartEnd(input: StartNowInput, now: number): void {
 }
 
 export function createWindowOperations({ pool, now }: { pool: Pool; now: () => number }): WindowOperations {
-  async function withOverlaps(client: pg.PoolClient, window: WindowRecord): Promise<WindowResult> {
-    return { window, overlaps: await overlapping(client, window) };
+  async function withOverlaps(client: pg.PoolClient, siteId: string, window: WindowRecord): Promise<WindowResult> {
+    return { window, overlaps: await overlapping(client, siteId, window) };
   }
 
   return {
-    async start(actor, input) {
+    async start(actor, siteId, input) {
       checkStartEnd(input, now());
-      return writeAs(pool, actor.label, 'window.start', async (client) => withOverlaps(client, await startNow(client, input)), 'starting maintenance');
+      return writeAs(pool, actor.label, 'window.start', async (client) => withOverlaps(client, siteId, await startNow(client, siteId, input)), 'starting maintenance');
     },
 
-    async schedule(actor, input) {
+    async schedule(actor, siteId, input) {
       if (input.issueFixed) {
         throw new ValidationError('issue_fixed: a window that has not started cannot be fixed yet: schedule it, then tick "issue fixed" on an update once the work is done', 'issue_fixed');
       }
       checkStart(input.startsAt, now());
-      return writeAs(pool, actor.label, 'window.schedule', async (client) => withOverlaps(client, await schedule(client, input)), 'scheduling maintenance');
+      return writeAs(pool, actor.label, 'window.schedule', async (client) => withOverlaps(client, siteId, await schedule(client, siteId, input)), 'scheduling maintenance');
     },
 
-    async update(actor, id, changes) {
+    async update(actor, siteId, id, changes) {
       if (changes.startsAt) checkStart(changes.startsAt, now());
-      return writeAs(pool, actor.label, 'window.update', async (client) => withOverlaps(client, await updateWindow(client, id, changes)), 'changing the window');
+      return writeAs(pool, actor.label, 'window.update', async (client) => withOverlaps(client, siteId, await updateWindow(client, siteId, id, changes)), 'changing the window');
     },
 
-    async extend(actor, id, extension) {
-      return writeAs(pool, actor.label, 'window.extend', async (client) => withOverlaps(client, await extendWindow(client, id, extension)), 'extending the window');
+    async extend(actor, siteId, id, extension) {
+      return writeAs(pool, actor.label, 'window.extend', async (client) => withOverlaps(client, siteId, await extendWindow(client, siteId, id, extension)), 'extending the window');
     },
 
-    async end(actor, id) {
-      return writeAs(pool, actor.label, 'window.end', async (client) => ({ window: await endWindow(client, id), overlaps: [] }), 'ending the window');
+    async end(actor, siteId, id) {
+      return writeAs(pool, actor.label, 'window.end', async (client) => ({ window: await endWindow(client, siteId, id), overlaps: [] }), 'ending the window');
     },
 
-    async cancel(actor, id) {
-      return writeAs(pool, actor.label, 'window.cancel', async (client) => ({ window: await cancelWindow(client, id), overlaps: [] }), 'cancelling the window');
+    async cancel(actor, siteId, id) {
+      return writeAs(pool, actor.label, 'window.cancel', async (client) => ({ window: await cancelWindow(client, siteId, id), overlaps: [] }), 'cancelling the window');
     },
 
-    async endAll(actor) {
-      return writeAs(pool, actor.label, 'window.end', (client) => endNow(client), 'ending maintenance');
+    async endAll(actor, siteId) {
+      return writeAs(pool, actor.label, 'window.end', (client) => endNow(client, siteId), 'ending maintenance');
     },
 
-    async postUpdate(actor, id, input) {
+    async postUpdate(actor, siteId, id, input) {
       return writeAs(
         pool,
         actor.label,
         'update.post',
         async (client) => {
-          let window = await getWindow(client, id);
+          let window = await getWindow(client, siteId, id);
           if (input.issue_fixed) {
             const state = windowState(window, now());
             if (state === 'upcoming') {
@@ -109,11 +109,11 @@ export function createWindowOperations({ pool, now }: { pool: Pool; now: () => n
             // Already over or cancelled: nothing left to end, and the update still says it is fixed.
             if (state === 'in_force') {
               await setAction(client, 'window.end');
-              window = await endWindow(client, id);
+              window = await endWindow(client, siteId, id);
               await setAction(client, 'update.post');
             }
           }
-          const update = await postUpdate(client, { body: input.body, windowId: id });
+          const update = await postUpdate(client, siteId, { body: input.body, windowId: id });
           return { update, window };
         },
         'posting the update',

@@ -1,13 +1,13 @@
 // The windows pages: the list (in force, upcoming, recent past), the schedule form, and one
-// window's page (its timeline of updates and what can be done to it now).
+// window's page (its timeline of updates and what can be done to it now). All of one site's.
 
-import { mainSite } from '../../sites/site-routes.js';
 import express from 'express';
 import { listUpdates } from '../../maintenance/updates.js';
 import { getWindow, listWindows } from '../../maintenance/windows.js';
 import type { AdminDeps } from '../deps.js';
 import { redirectWith } from '../flash.js';
 import { requireRole } from '../guards.js';
+import { siteBase, siteOf } from '../site-scope.js';
 import { parseInput } from '../validation.js';
 import { locals } from '../session.js';
 import { formatTime, isTimeZone } from '../time-zone.js';
@@ -22,7 +22,7 @@ import { windowView } from './view.js';
 const RECENT_PAST = 20;
 
 export function createWindowPages(deps: AdminDeps, ops: WindowOperations): express.Router {
-  const { pool, store, config, now } = deps;
+  const { pool, now } = deps;
   const pages = express.Router();
 
   function renderForm(res: express.Response, status: number, values: FormValues, error?: { message: string; field?: string }): void {
@@ -30,19 +30,20 @@ export function createWindowPages(deps: AdminDeps, ops: WindowOperations): expre
       title: 'Schedule a window',
       nav: '/windows',
       zonePicker: zonePicker(res, values.time_zone),
-      components: mainSite(store.current()).components,
+      components: siteOf(res).components,
       ...formLocals(values, error),
     });
   }
 
   pages.get('/windows', requireRole('viewer'), async function windowList(req, res) {
     const zone = pageZone(req, res);
+    const site = siteOf(res);
     const [current, past] = await Promise.all([
-      listWindows(pool, { scope: 'current_and_upcoming' }),
-      listWindows(pool, { scope: 'past', limit: RECENT_PAST }),
+      listWindows(pool, site.site.id, { scope: 'current_and_upcoming' }),
+      listWindows(pool, site.site.id, { scope: 'past', limit: RECENT_PAST }),
     ]);
     const at = now();
-    const components = mainSite(store.current()).components;
+    const components = site.components;
     const views = current.map((w) => windowView(w, zone, at, components));
     res.render('admin/windows/list', {
       title: 'Windows',
@@ -62,12 +63,12 @@ export function createWindowPages(deps: AdminDeps, ops: WindowOperations): expre
     const values = formFields(req);
     try {
       const input = parseInput(scheduleSchema, values);
-      const { window, overlaps } = await ops.schedule(actorOf(res), input);
+      const { window, overlaps } = await ops.schedule(actorOf(res), siteOf(res).site.id, input);
       // Shown back in the zone it was typed in, which may not be the SRE's usual one.
       const zone = isTimeZone(values.time_zone) ? values.time_zone : locals(res).timeZone;
       redirectWith(
         res,
-        config.adminPath,
+        siteBase(res),
         `/windows/${window.id}${zoneQuery(res, zone)}`,
         { kind: 'notice', text: `Scheduled “${window.title}” for ${formatTime(window.startsAt, zone)}.` },
         ...overlapFlash(overlaps, zone),
@@ -81,13 +82,14 @@ export function createWindowPages(deps: AdminDeps, ops: WindowOperations): expre
   pages.get('/windows/:id', requireRole('viewer'), async function windowPage(req, res) {
     const id = windowId(req.params.id);
     const zone = pageZone(req, res);
-    const [window, updates] = await Promise.all([getWindow(pool, id), listUpdates(pool, { windowId: id })]);
+    const site = siteOf(res);
+    const [window, updates] = await Promise.all([getWindow(pool, site.site.id, id), listUpdates(pool, site.site.id, { windowId: id })]);
     const at = now();
     res.render('admin/windows/detail', {
       title: window.title,
       nav: '/windows',
       zone,
-      window: windowView(window, zone, at, mainSite(store.current()).components),
+      window: windowView(window, zone, at, site.components),
       updates: updates.map((u) => ({ ...u, createdText: formatTime(u.createdAt, zone) })),
     });
   });
