@@ -1,18 +1,17 @@
 // What other sites embed: the status badge (badge.svg), the widget page for an iframe (widget) and
-// the script that inserts that iframe (widget.js). Mounted under STATUS_PATH by src/status/routes.ts.
+// the script that inserts that iframe (widget.js), each of one site. Mounted under STATUS_PATH (and
+// STATUS_PATH/<slug>) by src/status/routes.ts, after the site is resolved.
 
-import { mainSite } from '../sites/site-routes.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type ejs from 'ejs';
 import express from 'express';
-import type { Config } from '../config/config.js';
 import { ConfigError } from '../errors.js';
 import { strongEtag } from '../server/etag.js';
-import type { SnapshotStore } from '../snapshot/store.js';
 import { createMemo } from '../status/memo.js';
 import { compileView } from '../status/render.js';
 import { siteView } from '../status/site.js';
+import { statusSiteOf } from '../status/site-path.js';
 import { pageStatus } from '../status/view-model.js';
 import { badgeOptions, renderBadge } from './badge.js';
 import { allowCrossOrigin, allowFraming } from './cross-origin.js';
@@ -46,18 +45,12 @@ function readView(file: string, what: string): string {
   }
 }
 
-export function createEmbedRouter(
-  config: Pick<Config, 'siteName' | 'supportEmail' | 'statusPath'>,
-  store: SnapshotStore,
-  viewsDir: string,
-  now: () => number = Date.now,
-): express.Router {
+export function createEmbedRouter(viewsDir: string, now: () => number = Date.now): express.Router {
   const router = express.Router();
-  const defaults = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
   const template = compileView(viewsDir, 'widget.ejs', 'widget template');
   const script = rendered(readView(path.join(viewsDir, 'assets', 'widget.js'), 'embed script'));
-  // Keyed by the snapshot version: it changes on every reload and at every window start or end,
-  // which is all that moves the overall status, so nothing here reads the clock on a hit.
+  // Keyed by the site and the snapshot version: it changes on every reload and at every window start
+  // or end, which is all that moves the overall status, so nothing here reads the clock on a hit.
   const badges = createMemo<Rendered>(MEMO_SIZE);
   const widgets = createMemo<Rendered>(MEMO_SIZE);
 
@@ -70,8 +63,8 @@ export function createEmbedRouter(
     // First, so that a 400 for a bad option is readable from the page that asked.
     allowCrossOrigin(res);
     const options = badgeOptions(req.query);
-    const snapshot = mainSite(store.current());
-    const badge = badges.get(JSON.stringify([snapshot.version, options.style, options.label]), () => {
+    const { snapshot, defaults } = statusSiteOf(res);
+    const badge = badges.get(JSON.stringify([snapshot.site.id, snapshot.version, options.style, options.label]), () => {
       const { indicator, description } = pageStatus(snapshot, now());
       // The site's name by default: on someone else's page, "status" alone would not say whose.
       const label = options.label ?? siteView(snapshot.settings, defaults).siteName;
@@ -84,9 +77,10 @@ export function createEmbedRouter(
     // First, so that a 400 for a bad option shows inside the embedding site's frame.
     allowFraming(res);
     const options = widgetOptions(req.query);
-    const snapshot = mainSite(store.current());
-    const page = widgets.get(JSON.stringify([snapshot.version, options.theme, options.refreshMs]), () =>
-      rendered(template(widgetView(snapshot, now(), options, defaults) as unknown as ejs.Data)),
+    const { snapshot, defaults, base } = statusSiteOf(res);
+    // The widget's link, JSON and events are under the base it was reached at.
+    const page = widgets.get(JSON.stringify([snapshot.site.id, base, snapshot.version, options.theme, options.refreshMs]), () =>
+      rendered(template(widgetView(snapshot, now(), options, defaults, base) as unknown as ejs.Data)),
     );
     send(res, page, 'text/html; charset=utf-8', WIDGET_CACHE);
   });

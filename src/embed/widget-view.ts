@@ -23,7 +23,10 @@ export interface WidgetOptions {
 export interface WidgetView {
   title: string;
   siteName: string;
+  /** STATUS_PATH: where the shared assets are. */
   statusPath: string;
+  /** The widget's base (STATUS_PATH or STATUS_PATH/<slug>): the page it links to, its JSON and events. */
+  basePath: string;
   indicator: Severity;
   description: string;
   theme: WidgetTheme;
@@ -46,13 +49,14 @@ export function widgetOptions(query: Record<string, unknown>): WidgetOptions {
   return { theme: theme as WidgetTheme, refreshMs };
 }
 
-export function widgetView(snapshot: Snapshot, now: number, options: WidgetOptions, defaults: SiteDefaults): WidgetView {
+export function widgetView(snapshot: Snapshot, now: number, options: WidgetOptions, defaults: SiteDefaults, basePath = defaults.statusPath): WidgetView {
   const { siteName } = siteView(snapshot.settings, defaults);
   const { indicator, description } = pageStatus(snapshot, now);
   return {
     title: `${siteName} status: ${description}`,
     siteName,
     statusPath: defaults.statusPath,
+    basePath,
     indicator,
     description,
     theme: options.theme,

@@ -49,7 +49,7 @@ const COMPONENT_NAMES = (link: string, key: string) => `
 const INCIDENTS_SQL = `
   SELECT x.id::text, x.title, x.impact, x.status, x.created_at, x.resolved_at, ${COMPONENT_NAMES('incident_components', 'incident_id')}
   FROM incidents x
-  WHERE x.created_at >= $1 AND x.created_at < $2
+  WHERE x.site_id = $3 AND x.created_at >= $1 AND x.created_at < $2
   ORDER BY x.created_at DESC, x.id DESC
   LIMIT ${MAX_ITEMS}`;
 
@@ -58,7 +58,7 @@ const WINDOWS_SQL = `
   SELECT x.id::text, x.title, x.kind, x.started_at, x.planned_ends_at, x.completed_at, coalesce(h.count, 0)::text AS held,
          ${COMPONENT_NAMES('window_components', 'window_id')}
   FROM windows x LEFT JOIN held_requests h ON h.window_id = x.id
-  WHERE x.lifecycle = 'completed' AND x.started_at IS NOT NULL AND x.completed_at IS NOT NULL
+  WHERE x.site_id = $3 AND x.lifecycle = 'completed' AND x.started_at IS NOT NULL AND x.completed_at IS NOT NULL
     AND x.starts_at >= $1 AND x.starts_at < $2
   ORDER BY x.starts_at DESC, x.id DESC
   LIMIT ${MAX_ITEMS}`;
@@ -71,8 +71,8 @@ const UPDATES_SQL = `
   ORDER BY u.created_at DESC, u.id DESC`;
 
 const OLDER_SQL = `
-  SELECT EXISTS (SELECT 1 FROM incidents WHERE created_at < $1)
-      OR EXISTS (SELECT 1 FROM windows WHERE lifecycle = 'completed' AND started_at IS NOT NULL AND starts_at < $1) AS older`;
+  SELECT EXISTS (SELECT 1 FROM incidents WHERE site_id = $2 AND created_at < $1)
+      OR EXISTS (SELECT 1 FROM windows WHERE site_id = $2 AND lifecycle = 'completed' AND started_at IS NOT NULL AND starts_at < $1) AS older`;
 
 interface IncidentRow {
   id: string;
@@ -115,17 +115,17 @@ function grouped(rows: UpdateRow[], key: 'incident_id' | 'window_id'): Map<strin
   return map;
 }
 
-/** Everything shown for [from, to), in one read-only transaction; rejects when the database cannot be reached. */
-export function loadHistoryRange(pool: Pool, from: number, to: number): Promise<HistoryRange> {
-  return transaction(pool, (client) => readRange(client, from, to), { readOnly: true });
+/** One site's history for [from, to), in one read-only transaction; rejects when the database cannot be reached. */
+export function loadHistoryRange(pool: Pool, siteId: string, from: number, to: number): Promise<HistoryRange> {
+  return transaction(pool, (client) => readRange(client, siteId, from, to), { readOnly: true });
 }
 
-async function readRange(client: pg.ClientBase, from: number, to: number): Promise<HistoryRange> {
-  const range = [new Date(from), new Date(to)];
+async function readRange(client: pg.ClientBase, siteId: string, from: number, to: number): Promise<HistoryRange> {
+  const range = [new Date(from), new Date(to), siteId];
   const incidents = await client.query<IncidentRow>(INCIDENTS_SQL, range);
   const windows = await client.query<WindowRow>(WINDOWS_SQL, range);
   const updates = await client.query<UpdateRow>(UPDATES_SQL, [incidents.rows.map((r) => r.id), windows.rows.map((r) => r.id)]);
-  const older = await client.query<{ older: boolean }>(OLDER_SQL, [new Date(from)]);
+  const older = await client.query<{ older: boolean }>(OLDER_SQL, [new Date(from), siteId]);
   const ofIncident = grouped(updates.rows, 'incident_id');
   const ofWindow = grouped(updates.rows, 'window_id');
   return {

@@ -47,6 +47,8 @@ export interface HistoryMonthView {
 export interface HistoryView extends SiteView {
   title: string;
   statusPath: string;
+  /** The page's own base (STATUS_PATH or STATUS_PATH/<slug>): its links stay on it. */
+  basePath: string;
   months: HistoryMonthView[];
   /** Links to the newer and older pages; null when there is none. */
   newerHref: string | null;
@@ -125,16 +127,18 @@ export function historyView(
   settings: SiteSettings,
   defaults: SiteDefaults,
   content: { page: HistoryPage; range: HistoryRange } | { problem: { heading: string; message: string } },
+  basePath: string = defaults.statusPath,
 ): HistoryView {
   const site = siteView(settings, defaults);
-  const base = `${defaults.statusPath}/history`;
+  const base = `${basePath}/history`;
   const title = `History · ${site.siteName} status`;
-  if ('problem' in content) return { ...site, title, statusPath: defaults.statusPath, months: [], newerHref: null, olderHref: null, problem: content.problem };
+  if ('problem' in content) return { ...site, title, statusPath: defaults.statusPath, basePath, months: [], newerHref: null, olderHref: null, problem: content.problem };
   const { page, range } = content;
   return {
     ...site,
     title,
     statusPath: defaults.statusPath,
+    basePath,
     months: historyMonths(page, range),
     newerHref: page.newerBefore === null ? null : page.newerBefore === '' ? base : `${base}?before=${page.newerBefore}`,
     olderHref: range.olderExists ? `${base}?before=${page.olderBefore}` : null,

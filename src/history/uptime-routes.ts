@@ -1,10 +1,11 @@
-// STATUS_PATH/api/uptime.json: the 90-day uptime of each component for tools, from the same data
-// as the status page's bars (not part of the Statuspage API). Answered from memory, never a query.
+// STATUS_PATH/api/uptime.json: the 90-day uptime of each of a site's components for tools, from the
+// same data as the status page's bars (not part of the Statuspage API). Answered from memory, never
+// a query: the follower reads every site's components at once, and each site lists its own.
 
-import { mainSite } from '../sites/site-routes.js';
 import express from 'express';
 import type { Follower } from '../snapshot/follower.js';
-import type { SnapshotStore } from '../snapshot/store.js';
+import { createMemo } from '../status/memo.js';
+import { statusSiteOf } from '../status/site-path.js';
 import { spanDates, uptimeBar, UPTIME_DAYS, uptimePercent, type UptimeData } from './uptime-days.js';
 
 const minutes = (seconds: number): number => Math.round((seconds / 60) * 100) / 100;
@@ -41,9 +42,10 @@ function uptimeJson(data: UptimeData, components: readonly { id: string; name: s
   });
 }
 
-export function createUptimeRouter(store: SnapshotStore, uptime: Follower<UptimeData>, now: () => number = Date.now): express.Router {
+export function createUptimeRouter(uptime: Follower<UptimeData>, now: () => number = Date.now): express.Router {
   const router = express.Router();
-  let memo: { key: string; body: string } | null = null;
+  // A few sites' documents at once; another costs a rebuild, never memory.
+  const memo = createMemo<string>(16);
 
   router.get('/api/uptime.json', function uptimeJsonRoute(_req, res) {
     const data = uptime.current();
@@ -52,11 +54,10 @@ export function createUptimeRouter(store: SnapshotStore, uptime: Follower<Uptime
       res.status(503).set('Retry-After', '30').json({ error: { code: 'GW_ERR_UPTIME_NOT_READY', message: 'Uptime has not been read from the database yet; try again shortly' } });
       return;
     }
-    const snapshot = mainSite(store.current());
+    const { snapshot } = statusSiteOf(res);
     const at = now();
-    const key = `${uptime.version()}|${snapshot.version}|${Math.floor(at / 86_400_000)}`;
-    if (memo?.key !== key) memo = { key, body: uptimeJson(data, snapshot.components, at) };
-    res.type('json').send(memo.body);
+    const key = `${snapshot.site.id}|${uptime.version()}|${snapshot.version}|${Math.floor(at / 86_400_000)}`;
+    res.type('json').send(memo.get(key, () => uptimeJson(data, snapshot.components, at)));
   });
   return router;
 }

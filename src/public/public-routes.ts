@@ -1,5 +1,5 @@
-// STATUS_PATH/api/v2/*.json (Statuspage's public API) and STATUS_PATH/history.rss|.atom, answered
-// before express like forwarded traffic: a crowd of widgets polling every few seconds must not
+// A site's STATUS_PATH/api/v2/*.json (Statuspage's public API) and STATUS_PATH/history.rss|.atom, on
+// its own hosts or under STATUS_PATH/<slug> on any host, answered before express like forwarded traffic: a crowd of widgets polling every few seconds must not
 // slow forwarding, and through express each poll cost ~170 µs of CPU. Each answer is a document
 // the public store built once, sent with a strong ETag, 304 when unchanged, and open to pages on
 // other sites (CORS), since status widgets run on the customer's own sites.
@@ -7,6 +7,9 @@
 import type http from 'node:http';
 import type { Config } from '../config/config.js';
 import type { DirectRoute } from '../server/handler.js';
+import type { SnapshotStore } from '../snapshot/store.js';
+import { publicStatusPath, statusSite, statusTarget, type StatusSite } from '../status/site-path.js';
+import type { PublicEnv } from '../status/site.js';
 import { isDocumentName, type CachedDocument, type DocumentName, type PublicStore } from './public-store.js';
 
 // Short: a poller sees a change within seconds, yet a browser or CDN in front can absorb a burst of
@@ -36,18 +39,21 @@ function firstValue(header: string | string[] | undefined): string | undefined {
   return value?.split(',', 1)[0]!.trim() || undefined;
 }
 
-/** The status page's absolute URL: PUBLIC_URL + STATUS_PATH, else the scheme and host the client used. */
-function pageUrlOf(req: http.IncomingMessage, config: Pick<Config, 'publicUrl' | 'statusPath' | 'trustProxy'>): string {
-  if (config.publicUrl) return `${config.publicUrl.href.replace(/\/+$/, '')}${config.statusPath}`;
+type PublicRoutesConfig = Pick<Config, 'publicUrl' | 'trustProxy'> & PublicEnv;
+
+/** The site's page's absolute URL: on PUBLIC_URL (see publicStatusPath), else the scheme and host the client used. */
+function pageUrlOf(req: http.IncomingMessage, config: PublicRoutesConfig, site: StatusSite): string {
+  const path = publicStatusPath(config, site.snapshot, site.primary, site.base);
+  if (config.publicUrl) return `${config.publicUrl.href.replace(/\/+$/, '')}${path}`;
   // The forwarded scheme and host count only from a proxy in TRUSTED_PROXIES, as for client addresses.
   const trusted = config.trustProxy(req.socket.remoteAddress ?? '', 0);
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
   const proto = (trusted && firstValue(req.headers['x-forwarded-proto'])) || (encrypted ? 'https' : 'http');
   const host = (trusted && firstValue(req.headers['x-forwarded-host'])) || req.headers.host || 'localhost';
   try {
-    return `${new URL(`${proto === 'https' ? 'https' : 'http'}://${host}`).origin}${config.statusPath}`;
+    return `${new URL(`${proto === 'https' ? 'https' : 'http'}://${host}`).origin}${path}`;
   } catch {
-    return `http://localhost${config.statusPath}`;
+    return `http://localhost${path}`;
   }
 }
 
@@ -74,21 +80,21 @@ function sendDocument(req: http.IncomingMessage, res: http.ServerResponse, doc: 
   res.end(req.method === 'HEAD' ? undefined : doc.body);
 }
 
-export function createPublicRoutes(config: Pick<Config, 'publicUrl' | 'statusPath' | 'trustProxy'>, publicStore: PublicStore): DirectRoute {
-  const apiPrefix = `${config.statusPath}/api/v2/`;
+export function createPublicRoutes(config: PublicRoutesConfig, publicStore: PublicStore, store: SnapshotStore): DirectRoute {
+  const apiPrefix = '/api/v2/';
   const feeds = new Map<string, DocumentName>([
-    [`${config.statusPath}/history.rss`, 'history.rss'],
-    [`${config.statusPath}/history.atom`, 'history.atom'],
+    ['/history.rss', 'history.rss'],
+    ['/history.atom', 'history.atom'],
   ]);
 
-  function answer(req: http.IncomingMessage, res: http.ServerResponse, name: DocumentName): void {
-    const pageUrl = pageUrlOf(req, config);
-    const doc = publicStore.document(name, pageUrl);
+  function answer(req: http.IncomingMessage, res: http.ServerResponse, name: DocumentName, site: StatusSite): void {
+    const pageUrl = pageUrlOf(req, config, site);
+    const doc = publicStore.document(name, pageUrl, site);
     if (doc !== null) return sendDocument(req, res, doc);
-    // Only before the first load: wait for it rather than fail a gateway that just started.
+    // Only before the first load (or the first after a site was added): wait for it rather than fail.
     publicStore.ready().then(
       function firstLoaded() {
-        const loaded = publicStore.document(name, pageUrl);
+        const loaded = publicStore.document(name, pageUrl, site);
         if (loaded !== null) sendDocument(req, res, loaded);
         else json(res, 503, { ...CROSS_ORIGIN, 'Retry-After': '5' }, 'GW_ERR_UNAVAILABLE', 'The status data is not loaded yet; try again in a few seconds');
       },
@@ -97,14 +103,20 @@ export function createPublicRoutes(config: Pick<Config, 'publicUrl' | 'statusPat
   }
 
   return function publicRoutes(req, res, path) {
-    const feed = feeds.get(path);
+    // Cheap checks first: most gateway requests are not for these documents.
+    if (!path.endsWith('.rss') && !path.endsWith('.atom') && !path.includes(apiPrefix)) return false;
+    const snapshots = store.current();
+    const target = statusTarget(snapshots, config.statusPath, path, req.headers.host);
+    // An unknown host's documents are left to express, which answers with the 404 page.
+    if (target?.kind !== 'site') return false;
+    const feed = feeds.get(target.rest);
     if (feed !== undefined) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-      answer(req, res, feed);
+      answer(req, res, feed, statusSite(snapshots, target, config));
       return true;
     }
-    if (!path.startsWith(apiPrefix)) return false;
-    const name = path.slice(apiPrefix.length);
+    if (!target.rest.startsWith(apiPrefix)) return false;
+    const name = target.rest.slice(apiPrefix.length);
     if (req.method === 'OPTIONS') {
       res.writeHead(204, PREFLIGHT);
       res.end();
@@ -113,7 +125,7 @@ export function createPublicRoutes(config: Pick<Config, 'publicUrl' | 'statusPat
     } else if (req.method !== 'GET' && req.method !== 'HEAD') {
       json(res, 405, { ...CROSS_ORIGIN, Allow: ALLOW }, 'GW_ERR_METHOD', `api/v2/${name} is read-only: use GET`);
     } else {
-      answer(req, res, name);
+      answer(req, res, name, statusSite(snapshots, target, config));
     }
     return true;
   };

@@ -1,18 +1,18 @@
-// Keeps the public data in memory and the documents made from it, so a poll of the JSON or the
-// feeds is a Map lookup: the data follows the snapshot (src/snapshot/follower.ts), and the
-// documents are built once per change and base URL, each serialized once with its ETag. The
+// Keeps every site's public data in memory and the documents made from it, so a poll of the JSON
+// or the feeds is a Map lookup: the data follows the snapshot (src/snapshot/follower.ts), and the
+// documents are built once per change, site and base URL, each serialized once with its ETag. The
 // database being down keeps the last good data.
 
-import { mainSite } from '../sites/site-routes.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { strongEtag } from '../server/etag.js';
 import { createFollower } from '../snapshot/follower.js';
 import type { SnapshotStore } from '../snapshot/store.js';
+import type { StatusSite } from '../status/site-path.js';
 import { siteView } from '../status/site.js';
 import { pageStatus } from '../status/view-model.js';
 import { buildFeed } from './feeds.js';
-import { loadPublicData, type PublicData } from './public-data.js';
+import { loadPublicData, type PublicData, type PublicSites } from './public-data.js';
 import { shapeAll, v2Document, V2_DOCUMENTS, type Shaped, type V2Document } from './statuspage-shapes.js';
 
 export const FEED_DOCUMENTS = ['history.rss', 'history.atom'] as const;
@@ -32,8 +32,8 @@ export interface CachedDocument {
 }
 
 export interface PublicStore {
-  /** The document for the status page at pageUrl; null until the first load has succeeded. */
-  document(name: DocumentName, pageUrl: string): CachedDocument | null;
+  /** The site's document for its status page at pageUrl; null until a load that knows the site has succeeded. */
+  document(name: DocumentName, pageUrl: string, site: StatusSite): CachedDocument | null;
   /** Settles once the first load has been tried. */
   ready(): Promise<void>;
   close(): void;
@@ -43,35 +43,34 @@ export interface PublicStoreOptions {
   pool: Pool;
   store: SnapshotStore;
   log: Logger;
-  /** SITE_NAME, for when Settings leave the name blank. */
-  defaults: { siteName: string; supportEmail: string | undefined; statusPath: string };
   now?: () => number;
 }
 
-// Without PUBLIC_URL every Host a client sends makes its own copy; past this many the cache starts
-// over, so made-up Host headers cannot grow it without bound.
-const MAX_CACHED = 200;
+// Without PUBLIC_URL every Host a client sends makes its own copy (and every site its own); past
+// this many the cache starts over, so made-up Host headers cannot grow it without bound.
+const MAX_CACHED = 1000;
 
 export function isDocumentName(name: string): name is DocumentName {
   return (V2_DOCUMENTS as readonly string[]).includes(name) || (FEED_DOCUMENTS as readonly string[]).includes(name);
 }
 
-export function createPublicStore({ pool, store, log, defaults, now = Date.now }: PublicStoreOptions): PublicStore {
-  const data = createFollower<PublicData>({ store, load: () => loadPublicData(pool), log, name: 'public' });
+export function createPublicStore({ pool, store, log, now = Date.now }: PublicStoreOptions): PublicStore {
+  const data = createFollower<PublicSites>({ store, load: () => loadPublicData(pool), log, name: 'public' });
   // Documents are good for one snapshot version (which also moves when a window starts or ends,
   // with no reload) and one load of the data.
   let builtFor = '';
   let cache = new Map<string, CachedDocument>();
   let shapedFor = new Map<string, Shaped>();
 
-  function shaped(pageUrl: string, current: PublicData): Shaped {
-    let result = shapedFor.get(pageUrl);
+  function shaped(key: string, pageUrl: string, site: StatusSite, current: PublicData): Shaped {
+    let result = shapedFor.get(key);
     if (!result) {
-      const snapshot = mainSite(store.current());
+      const { snapshot } = site;
       const at = now();
-      const siteName = siteView({ ...snapshot.settings, siteName: current.siteName }, defaults).siteName;
+      // The name as read with the data, so the JSON and the feeds agree with the rest of the document.
+      const siteName = siteView({ ...snapshot.settings, siteName: current.siteName }, site.defaults).siteName;
       result = shapeAll(current, { pageUrl, siteName, status: pageStatus(snapshot, at), now: at });
-      shapedFor.set(pageUrl, result);
+      shapedFor.set(key, result);
     }
     return result;
   }
@@ -82,8 +81,9 @@ export function createPublicStore({ pool, store, log, defaults, now = Date.now }
   }
 
   return {
-    document(name, pageUrl) {
-      const current = data.current();
+    document(name, pageUrl, site) {
+      const current = data.current()?.get(site.snapshot.site.id);
+      // A site added since the last load is known once the load its reload started is back.
       if (current === undefined) return null;
       const version = `${store.current().version}|${data.version()}`;
       if (version !== builtFor || cache.size >= MAX_CACHED) {
@@ -91,10 +91,12 @@ export function createPublicStore({ pool, store, log, defaults, now = Date.now }
         cache = new Map();
         shapedFor = new Map();
       }
-      const key = `${pageUrl} ${name}`;
+      // Sites share the version: the site is in every key.
+      const page = `${site.snapshot.site.id} ${pageUrl}`;
+      const key = `${page} ${name}`;
       let cached = cache.get(key);
       if (!cached) {
-        const body = Buffer.from(build(name, shaped(pageUrl, current)));
+        const body = Buffer.from(build(name, shaped(page, pageUrl, site, current)));
         cached = { body, etag: strongEtag(body), type: TYPES[name] ?? JSON_TYPE };
         cache.set(key, cached);
       }

@@ -1,10 +1,12 @@
 // Opening a secret bypass link: check the token, then keep it in a cookie so the holder's
-// browser goes past maintenance until the link expires or is revoked.
+// browser goes past maintenance until the link expires or is revoked. A link belongs to one site
+// and works on that site's hosts only: opened on another site's host, it is refused like an
+// unknown link (the cookie would not let anything through there anyway).
 
-import { mainSite } from '../sites/site-routes.js';
 import express from 'express';
 import { BYPASS_COOKIE, verifyBypassToken } from '../decide/bypass-token.js';
-import { safeReturnPath } from '../decide/paths.js';
+import { hostName, safeReturnPath } from '../decide/paths.js';
+import { routeHost } from '../sites/site-routes.js';
 import type { SnapshotStore } from '../snapshot/store.js';
 
 export function createBypassRouter(store: SnapshotStore, now: () => number = Date.now): express.Router {
@@ -12,11 +14,12 @@ export function createBypassRouter(store: SnapshotStore, now: () => number = Dat
 
   router.get('/bypass', function openBypassLink(req, res) {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
-    const snapshot = mainSite(store.current());
+    // The raw Host header, as the request path routes it (src/server/handler.ts).
+    const snapshot = routeHost(store.current(), hostName(req.headers.host));
     const at = now();
-    const claims = verifyBypassToken(snapshot.bypassSecret, token, at);
+    const claims = snapshot && verifyBypassToken(snapshot.bypassSecret, token, at);
     res.set('Cache-Control', 'no-store');
-    const scope = claims && snapshot.activeBypassLinks.get(claims.linkId);
+    const scope = snapshot && claims && snapshot.activeBypassLinks.get(claims.linkId);
     if (!claims || !scope) {
       res.status(403).type('text/plain').send('This bypass link is invalid, expired or revoked. Ask for a new one.\n');
       return;

@@ -15,14 +15,18 @@ import type { Metrics } from '../ops/metrics.js';
 import type { Follower } from '../snapshot/follower.js';
 import type { SnapshotStore } from '../snapshot/store.js';
 import type { StatusRenderer } from '../status/render.js';
-import { createStatusRouter } from '../status/routes.js';
+import { createStatusAssets, createStatusRouter } from '../status/routes.js';
+import { createStatusSiteResolver } from '../status/site-path.js';
 import { createBypassRouter } from './bypass-route.js';
+import type { Responder } from './respond.js';
 import { createHelmet } from './security-headers.js';
 
 export interface GatewayAppDeps {
   config: Readonly<Config>;
   store: SnapshotStore;
   renderer: StatusRenderer;
+  /** For the 404 page of a host no site answers, the same as forwarded traffic gets. */
+  responder: Responder;
   metrics: Metrics;
   lifecycle: Lifecycle;
   log: Logger;
@@ -34,7 +38,7 @@ export interface GatewayAppDeps {
   now?: () => number;
 }
 
-export function createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir, pool, upstream, uptime, now = Date.now }: GatewayAppDeps): express.Express {
+export function createGatewayApp({ config, store, renderer, responder, metrics, lifecycle, log, viewsDir, pool, upstream, uptime, now = Date.now }: GatewayAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // The admin pages render through express; templates are compiled once, whatever NODE_ENV says.
@@ -45,8 +49,15 @@ export function createGatewayApp({ config, store, renderer, metrics, lifecycle, 
   app.use(createHelmet());
 
   app.use('/_gateway', createHealthRouter(store, metrics, lifecycle), createBypassRouter(store, now));
-  app.use(config.statusPath, createHistoryRouter({ config, store, pool, log: log.child({ module: 'history' }), viewsDir, now }), createUptimeRouter(store, uptime, now));
-  app.use(config.statusPath, createStatusRouter(config, store, renderer, viewsDir, now, uptime));
+  // Assets are every site's; the rest is one site's, found by slug or Host (src/status/site-path.ts).
+  app.use(
+    config.statusPath,
+    createStatusAssets(viewsDir),
+    createStatusSiteResolver(config, store, responder.noSite),
+    createHistoryRouter({ store, pool, log: log.child({ module: 'history' }), viewsDir, now }),
+    createUptimeRouter(uptime, now),
+    createStatusRouter(renderer, viewsDir, now, uptime),
+  );
   app.use(config.adminPath, createAdminApp({ config, pool, store, log: log.child({ module: 'admin' }), upstream, now }, viewsDir));
 
   app.use(function notFound(_req, res) {

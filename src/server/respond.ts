@@ -1,14 +1,18 @@
 // The responses the gateway writes itself instead of forwarding: the maintenance page or
 // JSON while a window holds a request, and the trouble page when the upstream fails or is
-// judged down.
+// judged down, each of the request's site; and the 404 page for a host no site answers.
 
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Config } from '../config/config.js';
 import { retryAfterSeconds, type Decision } from '../decide/decide.js';
-import { safeReturnPath } from '../decide/paths.js';
+import { hostName, safeReturnPath } from '../decide/paths.js';
 import { retryAfterWhileDown } from '../health/judge.js';
+import { routeHost } from '../sites/site-routes.js';
+import type { SnapshotStore } from '../snapshot/store.js';
 import type { Snapshot } from '../snapshot/types.js';
+import { publicStatusPath } from '../status/site-path.js';
+import { isPrimary, siteDefaults } from '../status/site.js';
 import { buildStatusView, type PageState } from '../status/view-model.js';
 import { compileView, type StatusRenderer } from '../status/render.js';
 import { securityHeaderList } from './security-headers.js';
@@ -35,15 +39,21 @@ export function wantsHtml(req: http.IncomingMessage): boolean {
   return accept !== undefined && accept.includes('text/html');
 }
 
-export function createResponder(config: ResponderConfig, renderer: StatusRenderer, viewsDir: string): Responder {
+/** `store`: which sites there are, for the fallback names (siteDefaults) and status_url. */
+export function createResponder(config: ResponderConfig, renderer: StatusRenderer, viewsDir: string, store: SnapshotStore): Responder {
   const noSitePage = compileView(viewsDir, 'no-site.ejs', 'page for unknown hosts');
   const securityHeaders = securityHeaderList();
-  const pageOptions = { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath };
   const retryWhileDown = retryAfterWhileDown(config.healthcheck);
 
-  /** Absolute, so API clients can follow it: PUBLIC_URL, or the scheme and host the client used. */
-  function statusUrl(req: http.IncomingMessage): string {
-    if (config.publicUrl) return new URL(config.statusPath, config.publicUrl).href;
+  /**
+   * Absolute, so API clients can follow it: the site's page on PUBLIC_URL, or STATUS_PATH on the
+   * scheme and host the client used, which route to the same site as the held request.
+   */
+  function statusUrl(req: http.IncomingMessage, snapshot: Snapshot | null): string {
+    if (config.publicUrl) {
+      const path = snapshot === null ? config.statusPath : publicStatusPath(config, snapshot, isPrimary(store.current(), snapshot), config.statusPath);
+      return new URL(path, config.publicUrl).href;
+    }
     if (!req.headers.host) return config.statusPath;
     const forwarded = req.headers['x-forwarded-proto'];
     const viaTrustedProxy = typeof forwarded === 'string' && config.trustProxy(req.socket.remoteAddress ?? '', 0);
@@ -54,7 +64,7 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
   function page(snapshot: Snapshot, now: number, state: PageState, key: string): string {
     // One render per snapshot, state and minute: the relative times on the page move by the minute.
     return renderer.renderCached(`${snapshot.site.id}|${snapshot.version}|${key}|${Math.floor(now / 60_000)}`, () =>
-      buildStatusView(snapshot, now, state, pageOptions),
+      buildStatusView(snapshot, now, state, siteDefaults(store.current(), snapshot, config)),
     );
   }
 
@@ -69,7 +79,7 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
     res.end(body);
   }
 
-  function maintenanceJson(req: http.IncomingMessage, decision: Hold, retryAfter: number | undefined): string {
+  function maintenanceJson(req: http.IncomingMessage, snapshot: Snapshot | null, decision: Hold, retryAfter: number | undefined): string {
     const first = decision.windows[0]!;
     return JSON.stringify({
       status: 'maintenance',
@@ -77,16 +87,16 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
       message: first.message || first.title,
       ends_at: decision.until === null ? null : new Date(decision.until).toISOString(),
       retry_after: retryAfter ?? null,
-      status_url: statusUrl(req),
+      status_url: statusUrl(req, snapshot),
     });
   }
 
-  function unavailableJson(req: http.IncomingMessage): string {
+  function unavailableJson(req: http.IncomingMessage, snapshot: Snapshot | null): string {
     return JSON.stringify({
       status: 'unavailable',
       message: 'The application is not responding; we have been alerted.',
       retry_after: retryWhileDown,
-      status_url: statusUrl(req),
+      status_url: statusUrl(req, snapshot),
     });
   }
 
@@ -103,7 +113,7 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
         const key = `hold:${decision.windows.map((window) => window.id).join(',')}`;
         send(res, 503, retryAfter, 'text/html; charset=utf-8', page(snapshot, now, { kind: 'maintenance', windows: decision.windows }, key));
       } else {
-        send(res, 503, retryAfter, 'application/json; charset=utf-8', maintenanceJson(req, decision, retryAfter));
+        send(res, 503, retryAfter, 'application/json; charset=utf-8', maintenanceJson(req, snapshot, decision, retryAfter));
       }
     },
 
@@ -115,7 +125,7 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
       const body = JSON.stringify({
         status: 'unavailable',
         message: status === 504 ? 'The application took too long to answer.' : 'The application is not responding.',
-        status_url: statusUrl(req),
+        status_url: statusUrl(req, snapshot),
       });
       send(res, status, undefined, 'application/json; charset=utf-8', body);
     },
@@ -125,7 +135,7 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
         // The trouble page's "not responding" form; the status says it is temporary, Retry-After when to look again.
         send(res, 503, retryWhileDown, 'text/html; charset=utf-8', page(snapshot, now, { kind: 'trouble', status: 502 }, 'trouble:502'));
       } else {
-        send(res, 503, retryWhileDown, 'application/json; charset=utf-8', unavailableJson(req));
+        send(res, 503, retryWhileDown, 'application/json; charset=utf-8', unavailableJson(req, snapshot));
       }
     },
 
@@ -138,9 +148,11 @@ export function createResponder(config: ResponderConfig, renderer: StatusRendere
     },
 
     refuseUpgrade(req, socket, decision, now) {
+      // The handler decided on the site of this Host; the same lookup names it here.
+      const snapshot = routeHost(store.current(), hostName(req.headers.host));
       const hold = decision.action === 'hold';
       const retryAfter = hold ? retryAfterSeconds(decision.until, now) : retryWhileDown;
-      const body = hold ? maintenanceJson(req, decision, retryAfter) : unavailableJson(req);
+      const body = hold ? maintenanceJson(req, snapshot, decision, retryAfter) : unavailableJson(req, snapshot);
       const head = [
         'HTTP/1.1 503 Service Unavailable',
         'Content-Type: application/json; charset=utf-8',

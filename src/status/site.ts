@@ -1,9 +1,17 @@
 // What the status page says about the site: Settings where an admin filled them in, else the
-// environment (SITE_NAME, SUPPORT_EMAIL). Values are checked again here, because plain SQL can
+// site's defaults (siteDefaults below). Values are checked again here, because plain SQL can
 // write anything the table's checks let through.
 
-import type { SiteSettings } from '../snapshot/types.js';
+import { primarySite } from '../sites/site-routes.js';
+import type { SiteSettings, SiteSnapshots, Snapshot } from '../snapshot/types.js';
 import { brandHex, brandStylesheetPath } from './brand-color.js';
+
+/** What the environment gives every public page: SITE_NAME, SUPPORT_EMAIL and STATUS_PATH. */
+export interface PublicEnv {
+  siteName: string;
+  supportEmail: string | undefined;
+  statusPath: string;
+}
 
 export interface SiteDefaults {
   siteName: string;
@@ -20,6 +28,22 @@ export interface SiteView {
   brandStylesheet: string | null;
   /** Plain text; the page keeps its line breaks. */
   footerText: string | null;
+}
+
+/**
+ * The one rule for what a site falls back to when its Settings leave the name or e-mail blank:
+ * the default site (or the only one) keeps SITE_NAME and SUPPORT_EMAIL, as a single-site gateway
+ * always did; any other site is named by its slug and shows no support e-mail, so one team's
+ * address never appears on another's page.
+ */
+export function siteDefaults(snapshots: SiteSnapshots, snapshot: Snapshot, env: PublicEnv): SiteDefaults {
+  if (isPrimary(snapshots, snapshot)) return { siteName: env.siteName, supportEmail: env.supportEmail, statusPath: env.statusPath };
+  return { siteName: snapshot.site.slug, supportEmail: undefined, statusPath: env.statusPath };
+}
+
+/** The site a single-site setup means: the default one, else the only one. */
+export function isPrimary(snapshots: SiteSnapshots, snapshot: Snapshot): boolean {
+  return primarySite(snapshots)?.site.id === snapshot.site.id;
 }
 
 /** A blank setting is treated as unset, so clearing a field in a form falls back to the default. */

@@ -21,8 +21,11 @@ export type PageState =
   | { kind: 'maintenance'; windows: readonly MaintenanceWindow[] }
   | { kind: 'trouble'; status: 502 | 504 };
 
-/** From the environment: the site name and support email are defaults that Settings override. */
-export type PageOptions = SiteDefaults;
+/**
+ * The site's fallback name and support email (siteDefaults in site.ts), which Settings override, and
+ * the page's own base for its links: STATUS_PATH (the default) or STATUS_PATH/<slug>.
+ */
+export type PageOptions = SiteDefaults & { basePath?: string };
 
 export type OverallState = 'operational' | 'degraded' | 'partial_outage' | 'major_outage' | 'maintenance' | 'trouble';
 
@@ -57,7 +60,10 @@ export interface StatusView {
   pastWindows: PastWindowView[];
   updates: UpdateView[];
   supportEmail: string | null;
+  /** STATUS_PATH: where the shared assets are. */
   statusPath: string;
+  /** The page's own base (STATUS_PATH or STATUS_PATH/<slug>): its history, feeds and events are under it. */
+  basePath: string;
   /** A window in force is past its end and waits for the application to pass a health check. */
   verifying: boolean;
   /** When the page stops holding the reader, for the countdown; null while open-ended or not held. */
@@ -212,6 +218,7 @@ export function buildStatusView(snapshot: Snapshot, now: number, state: PageStat
     pastWindows: trouble ? [] : snapshot.pastWindows.map(pastWindowView),
     updates: timelineViews(snapshot.updates),
     statusPath: options.statusPath,
+    basePath: options.basePath ?? options.statusPath,
     endsAtMs,
     endsAt: endsAtMs === null ? null : new Date(endsAtMs).toISOString(),
     endsAtText: endsAtMs === null ? NO_END_TEXT : utcText(endsAtMs),

@@ -1,7 +1,7 @@
 // STATUS_PATH/badge.svg as another site shows it: real gateway, real PostgreSQL, changes made
 // through the real automation API. The badge must say what the status page says, in words.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import { before, beforeEach, describe, it } from 'node:test';
 import { BADGE_COLORS } from '../../src/embed/badge.js';
@@ -28,7 +28,7 @@ before(async () => {
 beforeEach(async () => {
   await clearComponents(db);
   await clearWindows(db, gw);
-  await waitFor(() => mainSite(gw.store.current()).components.length === 0, 1000, "no component in the gateway's snapshot");
+  await waitFor(() => primarySite(gw.store.current())!.components.length === 0, 1000, "no component in the gateway's snapshot");
 });
 
 function badge(query = '', headers: Record<string, string> = {}): Promise<Response> {

@@ -1,7 +1,7 @@
 // STATUS_PATH/widget and STATUS_PATH/widget.js over HTTP: what lets another site frame the widget
 // and load the script, what the widget says, and what it refuses. Real gateway, real PostgreSQL.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { ESCAPED, SCRIPT } from '../admin/fixtures.js';
@@ -79,7 +79,7 @@ describe('the widget page', () => {
   it('prints a site name from Settings as text, never as markup', async () => {
     await db.query('UPDATE settings SET site_name = $1', [SCRIPT]);
     try {
-      await waitFor(() => mainSite(gw.store.current()).settings.siteName === SCRIPT, 1000, 'the gateway has the new site name');
+      await waitFor(() => primarySite(gw.store.current())!.settings.siteName === SCRIPT, 1000, 'the gateway has the new site name');
       const { body } = await get('/status/widget');
       assert.ok(!body.includes(SCRIPT));
       assert.ok(body.includes(`${ESCAPED} status`));

@@ -2,7 +2,7 @@
 // incidents and their updates, written here with plain SQL (as any writer could) into a real
 // database, seen through a real gateway within a second, and escaped.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import { afterEach, before, describe, it } from 'node:test';
 import type { TestDatabase } from '../helpers/database.js';
@@ -175,7 +175,7 @@ describe('the status page shows what the admin area manages', () => {
     await insert('components', { name: 'Cart', group_id: group });
     await insert('incidents', { title: 'Emails delayed', impact: 'minor' });
     await insert('windows', { title: 'Database upgrade', ends_at: new Date(Date.now() + 30 * 60_000) });
-    await waitFor(() => mainSite(gw.store.current()).windows.length === 1 && mainSite(gw.store.current()).incidents.length === 1, 1000, 'reloaded');
+    await waitFor(() => primarySite(gw.store.current())!.windows.length === 1 && primarySite(gw.store.current())!.incidents.length === 1, 1000, 'reloaded');
 
     const held = await request(`${gw.url}/cart`, { headers: HTML });
     assert.equal(held.status, 503);

@@ -12,7 +12,10 @@
 
   var body = document.body;
   var pageKind = body.getAttribute('data-state');
+  // STATUS_PATH, which no return path may point into; and this page's own base (STATUS_PATH or
+  // STATUS_PATH/<slug>), whose event stream tells of this page's site.
   var statusPath = body.getAttribute('data-status-path') || '/status';
+  var base = body.getAttribute('data-base') || statusPath;
   var returnTo = pageKind === 'status' ? safeReturnPath(new URLSearchParams(location.search).get('return_to')) : null;
   var readOnly = body.getAttribute('data-read-only') === 'true';
   var lastMain = null;
@@ -146,7 +149,7 @@
   function subscribe() {
     if (!window.EventSource) return;
     var liveId = body.getAttribute('data-live-id');
-    stream = new EventSource(statusPath + '/events' + (liveId ? '?lastEventId=' + encodeURIComponent(liveId) : ''));
+    stream = new EventSource(base + '/events' + (liveId ? '?lastEventId=' + encodeURIComponent(liveId) : ''));
     stream.addEventListener('status', function () {
       setTimeout(function () {
         for (var i = 0; i < listeners.length; i++) listeners[i]();

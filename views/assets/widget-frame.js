@@ -1,5 +1,6 @@
-// The widget page, live: follows STATUS_PATH/events and, while that stream is down or missing,
-// polls STATUS_PATH/api/v2/status.json. Plain ES2019, no build. With JS off, a meta refresh does it.
+// The widget page, live: follows its site's events and, while that stream is down or missing, polls
+// its site's api/v2/status.json, both under data-status-path (STATUS_PATH or STATUS_PATH/<slug>).
+// Plain ES2019, no build. With JS off, a meta refresh does it.
 (function () {
   'use strict';
 
@@ -7,6 +8,7 @@
   var SEVERITIES = ['none', 'minor', 'major', 'critical', 'maintenance'];
 
   var body = document.body;
+  // The site's base, not STATUS_PATH itself: a widget of STATUS_PATH/<slug> hears that site.
   var statusPath = body.getAttribute('data-status-path') || '/status';
   var siteName = body.getAttribute('data-site-name') || '';
   var pollMs = Number(body.getAttribute('data-refresh-ms')) || DEFAULT_POLL_MS;

@@ -23,7 +23,8 @@
   if (!script || !script.parentNode) return;
   script.setAttribute(MARK, 'done');
 
-  // STATUS_PATH is wherever this script lives: .../status/widget.js frames .../status/widget.
+  // The page is wherever this script lives: .../status/widget.js frames .../status/widget, and a
+  // site's .../status/<slug>/widget.js frames .../status/<slug>/widget.
   var src = new URL(script.src, document.baseURI);
   var widget = new URL(src.pathname.replace(/widget\.js$/, 'widget'), src.origin);
   var theme = script.getAttribute('data-theme');
