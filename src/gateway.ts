@@ -1,11 +1,11 @@
 // Builds one gateway server from its parts; listening and process signals live in main.ts.
 
-import { mainSite } from './sites/site-routes.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
 import type { Pool } from './db/pool.js';
+import { hostName } from './decide/paths.js';
 import { ConfigError } from './errors.js';
 import { createFailureWatch } from './health/request-failures.js';
 import { reportRequestFailures } from './health/upstream-health.js';
@@ -22,6 +22,7 @@ import { createPublicStore } from './public/public-store.js';
 import { createGatewayApp } from './server/gateway-app.js';
 import { createHandlers } from './server/handler.js';
 import { createResponder } from './server/respond.js';
+import { routeHost } from './sites/site-routes.js';
 import type { SnapshotStore } from './snapshot/store.js';
 import { createStatusRenderer } from './status/render.js';
 
@@ -49,20 +50,18 @@ export interface Gateway {
 export function createGateway({ config, upstream, store, pool, log, now = Date.now }: GatewayDeps): Gateway {
   const lifecycle: Lifecycle = { draining: false };
   const events = createStatusStream({ statusPath: config.statusPath, store, ...config.events, log: log.child({ module: 'events' }), now });
-  const publicStore = createPublicStore({
-    pool, store, log: log.child({ module: 'public' }), now,
-    defaults: { siteName: config.siteName, supportEmail: config.supportEmail, statusPath: config.statusPath },
-  });
+  const publicStore = createPublicStore({ pool, store, log: log.child({ module: 'public' }), now });
   const uptime = createUptimeFollower({ store, pool, log: log.child({ module: 'uptime' }), now });
   const metrics = createMetrics(store, now, events.open);
-  const renderer = createStatusRenderer({ viewsDir: VIEWS_DIR });
-  const responder = createResponder(config, renderer, VIEWS_DIR);
+  // A few pages per site in force at once (status, held, trouble); more only costs a render each.
+  const renderer = createStatusRenderer({ viewsDir: VIEWS_DIR, memoSize: 32 });
+  const responder = createResponder(config, renderer, VIEWS_DIR, store);
   const held = createHeldCounter({ pool, log: log.child({ module: 'held' }) });
   // With active checks off nothing would judge the upstream back up, so passive detection is off too.
   const failures = createFailureWatch({
     threshold: config.healthcheck.intervalSeconds > 0 ? config.healthcheck.requestFailures : 0,
     store,
-    report: (cause) => reportRequestFailures(pool, cause, { defaultSiteName: config.siteName }),
+    report: (siteId, cause) => reportRequestFailures(pool, siteId, cause, { siteName: config.siteName }),
     log: log.child({ module: 'health' }),
   });
 
@@ -72,24 +71,29 @@ export function createGateway({ config, upstream, store, pool, log, now = Date.n
     log,
     isDraining: () => lifecycle.draining,
     onClientAbort: metrics.clientAbort,
-    onUpstreamStatus(status) {
-      if (status >= 500) failures.failed(`HTTP ${status}`);
-      else failures.succeeded();
+    onUpstreamStatus(status, req) {
+      if (status >= 500) failures.failed(req.headers.host, `HTTP ${status}`);
+      else failures.succeeded(req.headers.host);
     },
     onError(err, req, res) {
       const status = upstreamErrorStatus(err);
       const kind = upstreamErrorKind(err);
       metrics.upstreamError(kind, status);
-      failures.failed(err.code ?? kind);
+      failures.failed(req.headers.host, err.code ?? kind);
       log.warn({ reqId: req.headers['x-request-id'], method: req.method, path: req.url?.split('?', 1)[0], err: err.message, kind, status }, 'upstream failed');
       // Once the upstream's status line has gone out, the only honest thing left is to cut the response.
       if (res.headersSent) res.destroy();
-      else responder.trouble(req, res, status, mainSite(store.current()), now());
+      else {
+        // The site the request was forwarded for; a reload in between may have taken its host away.
+        const site = routeHost(store.current(), hostName(req.headers.host));
+        if (site === null) responder.noSite(req, res, hostName(req.headers.host));
+        else responder.trouble(req, res, status, site, now());
+      }
     },
   });
 
-  const app = createGatewayApp({ config, store, renderer, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, uptime, now });
-  const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, held, log, directRoutes: [events.route, createPublicRoutes(config, publicStore)], now });
+  const app = createGatewayApp({ config, store, renderer, responder, metrics, lifecycle, log, viewsDir: VIEWS_DIR, pool, upstream, uptime, now });
+  const handlers = createHandlers({ config, store, forwarder, responder, app, metrics, held, log, directRoutes: [events.route, createPublicRoutes(config, publicStore, store)], now });
 
   const server = http.createServer({ keepAlive: true }, function onRequest(req, res) {
     // During a drain every response tells keep-alive clients to reconnect, to another replica.

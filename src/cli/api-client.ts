@@ -28,6 +28,9 @@ export interface ApiClient {
   readonly apiUrl: string;
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body: unknown): Promise<T>;
+  patch<T>(path: string, body: unknown): Promise<T>;
+  /** Resolves to undefined for a 204. */
+  delete<T>(path: string): Promise<T>;
 }
 
 interface ApiErrorBody {
@@ -86,7 +89,7 @@ export function createApiClient({ baseUrl, adminPath, token, timeoutMs = DEFAULT
   const apiUrl = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}${adminPath}/api/v1`;
   const where = `the gateway at ${apiUrl}`;
 
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     let status: number;
     let headers: Headers;
     let text: string;
@@ -126,5 +129,7 @@ export function createApiClient({ baseUrl, adminPath, token, timeoutMs = DEFAULT
     apiUrl,
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
+    patch: (path, body) => call('PATCH', path, body),
+    delete: (path) => call('DELETE', path),
   };
 }

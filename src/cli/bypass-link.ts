@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { MAX_BYPASS_LINK_MS, MAX_NOTE_LENGTH, parseBaseUrl, parseDuration, parseLine, parsePathList } from '../maintenance/input.js';
 import { humanizeDuration, iso } from './status.js';
-import { addRemoteOptions, REMOTE_HELP, withTarget, type RemoteOptions } from './target.js';
+import { addSiteOptions, REMOTE_HELP, SITES_HELP, withTarget, type SiteOptions } from './target.js';
 
 const DEFAULT_DURATION = '1h';
 
@@ -16,13 +16,14 @@ export function addBypassLinkCommand(program: Command): void {
     .option('--note <text>', 'what the link is for, kept with it (at most 200 characters)')
     .option('--paths <prefixes>', 'only let the holder past on these path prefixes, comma-separated, e.g. /checkout,/api/cart (default: every path)')
     .option('--base-url <url>', "the gateway's public address (default: PUBLIC_URL, else http://localhost:PORT; remote: the gateway's answer)");
-  addRemoteOptions(command)
+  addSiteOptions(command)
     .addHelpText(
       'after',
       `
 The URL is printed alone on stdout; what it is goes to stderr. Anyone with the URL gets through,
 so share it like a password.
 ${REMOTE_HELP}
+${SITES_HELP}
 
 Examples:
   $ intermission bypass-link
@@ -31,7 +32,7 @@ Examples:
   $ URL=$(intermission bypass-link --for 15m)
   $ URL=$(INTERMISSION_URL=https://shop.example.com INTERMISSION_TOKEN=imt_... intermission bypass-link --for 15m)`,
     )
-    .action(async function bypassLink(options: RemoteOptions & { for?: string; note?: string; paths?: string; baseUrl?: string }) {
+    .action(async function bypassLink(options: SiteOptions & { for?: string; note?: string; paths?: string; baseUrl?: string }) {
       const durationMs = parseDuration(options.for ?? DEFAULT_DURATION, '--for', MAX_BYPASS_LINK_MS);
       const note = parseLine(options.note ?? '', '--note', MAX_NOTE_LENGTH);
       const pathPrefixes = options.paths === undefined ? [] : parsePathList(options.paths, '--paths');

@@ -10,6 +10,7 @@ import { ConfigError, GatewayError, ValidationError } from '../errors.js';
 import { addBypassLinkCommand } from './bypass-link.js';
 import { loadCli, withDatabase } from './context.js';
 import { addMaintenanceCommand } from './maintenance.js';
+import { addSitesCommand } from './sites.js';
 import { addStatusCommand } from './status.js';
 
 const BAD_INPUT = 2;
@@ -61,6 +62,12 @@ address and an API token (made by an admin at ADMIN_PATH/tokens), and they go th
 The output and exit codes are the same either way: 2 for bad input (the message names the flag,
 or the field the gateway refused), 1 for anything else (a refused token, an unreachable gateway).
 
+Several applications behind one gateway: each is a site with its own host names and upstream,
+managed with \`intermission sites\`. The other commands act in the default site unless given
+--site <slug>:
+  $ intermission sites add blog --host blog.example.com --upstream http://blog:8080
+  $ intermission maintenance on --site blog --for 30m
+
 Examples:
   $ intermission maintenance on --for 30m --title "Database upgrade"
   $ intermission maintenance off
@@ -74,6 +81,7 @@ Examples:
   addStatusCommand(program);
   addBypassLinkCommand(program);
   addMigrateCommand(program);
+  addSitesCommand(program);
   return program;
 }
 

@@ -15,7 +15,7 @@ import {
 import type { WindowDetails, WindowEnd } from '../maintenance/windows.js';
 import { ValidationError } from '../errors.js';
 import { describeEffect, describeWindow, humanizeDuration, iso } from './status.js';
-import { addRemoteOptions, REMOTE_HELP, withTarget, type RemoteOptions } from './target.js';
+import { addSiteOptions, REMOTE_HELP, SITES_HELP, withTarget, type SiteOptions } from './target.js';
 
 interface DetailOptions {
   title?: string;
@@ -60,7 +60,7 @@ function withDetailOptions(command: Command): Command {
     .option('--paths <list>', 'only these path prefixes, comma-separated, e.g. /api,/checkout (default: all paths)')
     .option('--hosts <list>', 'only these host names, comma-separated, e.g. shop.example.com (default: all hosts)')
     .option('--redirect', 'send browsers to the status page with a 307 instead of showing it at their URL');
-  return addRemoteOptions(command);
+  return addSiteOptions(command);
 }
 
 function addOn(maintenance: Command): void {
@@ -76,6 +76,7 @@ function addOn(maintenance: Command): void {
       `
 Without --for or --until the window stays until \`intermission maintenance off\`.
 ${REMOTE_HELP}
+${SITES_HELP}
 
 Examples:
   $ intermission maintenance on
@@ -84,7 +85,7 @@ Examples:
   $ intermission maintenance on --paths /checkout,/api/orders --redirect
   $ INTERMISSION_URL=https://shop.example.com INTERMISSION_TOKEN=imt_... intermission maintenance on --for 20m`,
     )
-    .action(async function turnOn(options: DetailOptions & RemoteOptions & { for?: string; until?: string }) {
+    .action(async function turnOn(options: DetailOptions & SiteOptions & { for?: string; until?: string }) {
       const input = { ...parseDetails(options), end: parseEnd(options) };
       const { window, warnings } = await withTarget(options, (target) => target.startMaintenance(input));
       warn(warnings);
@@ -96,18 +97,19 @@ Examples:
 
 function addOff(maintenance: Command): void {
   const off = maintenance.command('off').description('end every maintenance window in force now, scoped ones included');
-  addRemoteOptions(off)
+  addSiteOptions(off)
     .addHelpText(
       'after',
       `
 Windows scheduled for later are left alone; see them with \`intermission status\`.
 ${REMOTE_HELP}
+${SITES_HELP}
 
 Examples:
   $ intermission maintenance off
   $ INTERMISSION_URL=https://shop.example.com INTERMISSION_TOKEN=imt_... intermission maintenance off`,
     )
-    .action(async function turnOff(options: RemoteOptions) {
+    .action(async function turnOff(options: SiteOptions) {
       const { ended, upcoming } = await withTarget(options, (target) => target.endMaintenance());
       if (ended.length === 0) process.stdout.write('Maintenance is OFF: no maintenance was in force.\n');
       else {
@@ -132,13 +134,14 @@ function addSchedule(maintenance: Command): void {
       `
 Times without Z or an offset are refused: "14:00" means different moments on different machines.
 ${REMOTE_HELP}
+${SITES_HELP}
 
 Examples:
   $ intermission maintenance schedule --at 2026-11-22T14:00:00Z --for 2h --title "Database upgrade"
   $ intermission maintenance schedule --at 2026-11-22T02:00:00+01:00 --for 30m --title "Payments" --paths /checkout --read-only
   $ intermission maintenance schedule --url https://shop.example.com --at 2026-11-22T14:00:00Z --for 2h --title "Database upgrade"`,
     )
-    .action(async function scheduleWindow(options: DetailOptions & RemoteOptions & { at: string; for: string }) {
+    .action(async function scheduleWindow(options: DetailOptions & SiteOptions & { at: string; for: string }) {
       const input = {
         ...parseDetails(options),
         startsAt: parseFutureTime(options.at, '--at', Date.now()),

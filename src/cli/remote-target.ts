@@ -1,6 +1,7 @@
 // The commands' work done through a remote gateway's automation API. Inputs arrive parsed by the
 // command, as for the database; they go out as the API's JSON, and the answers are checked
-// against the API's own schemas before anything is printed.
+// against the API's own schemas before anything is printed. With --site every call goes below
+// /sites/<slug>; without it, to the unprefixed paths (the token's site, or the default one).
 
 import { z } from 'zod';
 import { createdLinkJsonSchema } from '../admin/bypass-links/json.js';
@@ -42,7 +43,8 @@ function detailsJson(input: WindowDetails) {
   return { title: input.title, message: input.message, mode: input.mode, response: input.response, paths: input.pathPrefixes, hosts: input.hosts };
 }
 
-export function createRemoteTarget(api: ApiClient): Target {
+export function createRemoteTarget(api: ApiClient, site?: string): Target {
+  const at = (path: string) => (site === undefined ? path : `/sites/${encodeURIComponent(site)}${path}`);
   /** The answer, checked: a gateway of another version may answer differently, and half-read output would mislead. */
   async function expect<S extends z.ZodType>(schema: S, what: string, answer: Promise<unknown>): Promise<z.output<S>> {
     const result = schema.safeParse(await answer);
@@ -61,29 +63,29 @@ export function createRemoteTarget(api: ApiClient): Target {
   }
 
   async function upcoming(): Promise<MaintenanceWindow[]> {
-    const { windows } = await expect(windowList, 'GET /windows', api.get('/windows'));
+    const { windows } = await expect(windowList, `GET ${at('/windows')}`, api.get(at('/windows')));
     return windows.filter((window) => window.state === 'upcoming').map(windowOf);
   }
 
   return {
     async startMaintenance(input) {
       const end = input.end === null ? {} : 'afterMs' in input.end ? { duration: formatDuration(input.end.afterMs) } : { ends_at: input.end.at.toISOString() };
-      return done(await expect(windowResult, 'POST /windows/start', api.post('/windows/start', { ...detailsJson(input), ...end })));
+      return done(await expect(windowResult, `POST ${at('/windows/start')}`, api.post(at('/windows/start'), { ...detailsJson(input), ...end })));
     },
 
     async endMaintenance() {
-      const { ended } = await expect(endedList, 'POST /maintenance/end', api.post('/maintenance/end', {}));
+      const { ended } = await expect(endedList, `POST ${at('/maintenance/end')}`, api.post(at('/maintenance/end'), {}));
       return { ended: ended.map(windowOf), upcoming: await upcoming() };
     },
 
     async scheduleMaintenance(input) {
       const body = { ...detailsJson(input), starts_at: input.startsAt.toISOString(), duration: formatDuration(input.durationMs) };
-      return done(await expect(windowResult, 'POST /windows', api.post('/windows', body)));
+      return done(await expect(windowResult, `POST ${at('/windows')}`, api.post(at('/windows'), body)));
     },
 
     async status() {
       const now = Date.now();
-      const { windows } = await expect(windowList, 'GET /windows', api.get('/windows'));
+      const { windows } = await expect(windowList, `GET ${at('/windows')}`, api.get(at('/windows')));
       return {
         now,
         inForce: windows.filter((window) => window.state === 'in_force').map(windowOf),
@@ -93,7 +95,7 @@ export function createRemoteTarget(api: ApiClient): Target {
 
     async createBypassLink(input, linkBase) {
       const body = { note: input.note, duration: formatDuration(input.durationMs), paths: input.pathPrefixes };
-      const link = await expect(createdLinkJsonSchema, 'POST /bypass-links', api.post('/bypass-links', body));
+      const link = await expect(createdLinkJsonSchema, `POST ${at('/bypass-links')}`, api.post(at('/bypass-links'), body));
       // The gateway knows its public address (PUBLIC_URL) best; --base-url, when given, wins.
       const token = URL.canParse(link.url) ? new URL(link.url).searchParams.get('token') : null;
       return { id: link.id, expiresAt: Date.parse(link.expires_at), url: linkBase && token ? bypassUrl(linkBase, token) : link.url };

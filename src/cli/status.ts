@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { CurrentAndUpcoming } from '../maintenance/windows.js';
 import { effectiveEnd, type MaintenanceWindow } from '../snapshot/types.js';
-import { addRemoteOptions, REMOTE_HELP, withTarget, type RemoteOptions } from './target.js';
+import { addSiteOptions, REMOTE_HELP, SITES_HELP, withTarget, type SiteOptions } from './target.js';
 
 function plural(count: number, unit: string): string {
   return `${count} ${unit}${count === 1 ? '' : 's'}`;
@@ -94,17 +94,18 @@ export function addStatusCommand(program: Command): void {
     .command('status')
     .description('show the maintenance in force now and the windows coming up')
     .option('--json', 'print JSON for scripts instead of text');
-  addRemoteOptions(status)
+  addSiteOptions(status)
     .addHelpText(
       'after',
       `${REMOTE_HELP} A viewer token is enough here.
+${SITES_HELP}
 
 Examples:
   $ intermission status
   $ intermission status --json | jq '.maintenance'
   $ INTERMISSION_URL=https://shop.example.com INTERMISSION_TOKEN=imt_... intermission status`,
     )
-    .action(async function showStatus(options: RemoteOptions & { json?: boolean }) {
+    .action(async function showStatus(options: SiteOptions & { json?: boolean }) {
       const state = await withTarget(options, (target) => target.status());
       process.stdout.write(options.json ? formatStatusJson(state) : formatStatus(state));
     });

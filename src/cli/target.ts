@@ -1,5 +1,6 @@
 // Where a command does its work: the gateway's database (the default), or a remote gateway's API
-// when given a URL and a token. Commands speak to one interface and print the same either way.
+// when given a URL and a token; and in which site (--site, else the one a single-site gateway has).
+// Commands speak to one interface and print the same either way.
 
 import type { Command } from 'commander';
 import type { NewBypassLink } from '../maintenance/bypass-links.js';
@@ -8,7 +9,8 @@ import type { MaintenanceWindow } from '../snapshot/types.js';
 import { ConfigError, ValidationError } from '../errors.js';
 import { pathPrefix } from '../config/parse.js';
 import { parseBaseUrl } from '../maintenance/input.js';
-import { createApiClient } from './api-client.js';
+import { parseSlug } from '../sites/site-input.js';
+import { createApiClient, type ApiClient } from './api-client.js';
 import { withDatabaseTarget } from './database-target.js';
 import { createRemoteTarget } from './remote-target.js';
 
@@ -40,6 +42,12 @@ export interface RemoteOptions {
   adminPath?: string;
 }
 
+/** The options of a command that acts in one site. */
+export interface SiteOptions extends RemoteOptions {
+  /** The site's slug; without it, the default site (or the only one). */
+  site?: string;
+}
+
 const DEFAULT_ADMIN_PATH = '/admin';
 
 export function addRemoteOptions(command: Command): Command {
@@ -48,6 +56,17 @@ export function addRemoteOptions(command: Command): Command {
     .option('--token <token>', 'the API token for --url; prefer INTERMISSION_TOKEN, since a flag shows in the process list')
     .option('--admin-path <path>', `the gateway's ADMIN_PATH (env INTERMISSION_ADMIN_PATH, default ${DEFAULT_ADMIN_PATH})`);
 }
+
+/** --site, and the remote options: for every command that acts in one site. */
+export function addSiteOptions(command: Command): Command {
+  command.option('--site <slug>', 'with several sites behind the gateway: the one to act in (default: the default site)');
+  return addRemoteOptions(command);
+}
+
+export const SITES_HELP = `
+Several sites: a gateway in front of several applications acts in its default site unless told
+another with --site <slug> (\`intermission sites list\` shows them); with no default site, --site
+is required. Remote, --site goes to <url><admin path>/api/v1/sites/<slug>.`;
 
 export const REMOTE_HELP = `
 Remote: with --url (or INTERMISSION_URL) and a token (INTERMISSION_TOKEN, or --token), the
@@ -83,13 +102,21 @@ export function remoteOf(options: RemoteOptions, env: NodeJS.ProcessEnv = proces
   return { baseUrl, adminPath, token };
 }
 
-/** Runs fn on the remote gateway when options (or the environment) name one, else on the database. */
-export async function withTarget<T>(options: RemoteOptions, fn: (target: Target) => Promise<T>): Promise<T> {
+/** The client of the remote gateway options (or the environment) name, or undefined for the database. */
+export function remoteClient(options: RemoteOptions): ApiClient | undefined {
   const remote = remoteOf(options);
-  if (!remote) return withDatabaseTarget(fn);
+  if (!remote) return undefined;
   const { baseUrl } = remote;
   if (baseUrl.protocol === 'http:' && !isLoopback(baseUrl.hostname)) {
     process.stderr.write(`intermission: warning: the API token goes to ${baseUrl.host} over plain HTTP; use https:// if you can\n`);
   }
-  return fn(createRemoteTarget(createApiClient(remote)));
+  return createApiClient(remote);
+}
+
+/** Runs fn in the site --site names (else the primary one), on the remote gateway when options (or the environment) name one, else on the database. */
+export async function withTarget<T>(options: SiteOptions, fn: (target: Target) => Promise<T>): Promise<T> {
+  const site = options.site === undefined ? undefined : parseSlug(options.site, '--site');
+  const api = remoteClient(options);
+  if (!api) return withDatabaseTarget(site, fn);
+  return fn(createRemoteTarget(api, site));
 }

@@ -1,4 +1,4 @@
-// The SQL of outages, the upstream's unplanned downtime: open one when it is judged down, end it
+// The SQL of outages, a site's upstream's unplanned downtime: open one when it is judged down, end it
 // when it is back, and list them with the requests held during each (held_requests).
 
 import type { Queryable } from '../audit/write-as.js';
@@ -57,11 +57,11 @@ function toRecord(row: OutageRow): OutageRecord {
   };
 }
 
-/** Opens the outage; at most one is open at a time (outages_one_open_idx). */
-export async function openOutage(db: Queryable, detectedBy: DetectedBy, cause: string): Promise<string> {
+/** Opens the site's outage; at most one is open at a time per site (outages_one_open_idx). */
+export async function openOutage(db: Queryable, siteId: string, detectedBy: DetectedBy, cause: string): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
-    'INSERT INTO outages (detected_by, cause) VALUES ($1, $2) RETURNING id::text',
-    [detectedBy, [...cause].slice(0, MAX_CAUSE).join('')],
+    'INSERT INTO outages (site_id, detected_by, cause) VALUES ($1::bigint, $2, $3) RETURNING id::text',
+    [siteId, detectedBy, [...cause].slice(0, MAX_CAUSE).join('')],
   );
   return rows[0]!.id;
 }
@@ -69,32 +69,33 @@ export async function openOutage(db: Queryable, detectedBy: DetectedBy, cause: s
 /** Remembers what was done when it opened, so that the end can undo exactly that. */
 export async function linkOutage(
   db: Queryable,
+  siteId: string,
   id: string,
   links: { incidentId: string | null; componentId: string | null; componentPrevious: ComponentStatus | null },
 ): Promise<void> {
   await db.query(
-    'UPDATE outages SET incident_id = $2::bigint, component_id = $3::bigint, component_previous = $4 WHERE id = $1::bigint',
-    [id, links.incidentId, links.componentId, links.componentPrevious],
+    'UPDATE outages SET incident_id = $3::bigint, component_id = $4::bigint, component_previous = $5 WHERE id = $2::bigint AND site_id = $1::bigint',
+    [siteId, id, links.incidentId, links.componentId, links.componentPrevious],
   );
 }
 
-/** Ends the open outage (the given one, or else any left open) and returns it; null when none was open. */
-export async function endOutage(db: Queryable, id: string | null): Promise<OutageRecord | null> {
+/** Ends the site's open outage (the given one, or else any left open) and returns it; null when none was open. */
+export async function endOutage(db: Queryable, siteId: string, id: string | null): Promise<OutageRecord | null> {
   const { rows } = await db.query<OutageRow>(
     `UPDATE outages o SET ended_at = greatest(now(), o.started_at)
-     WHERE o.ended_at IS NULL AND ($1::bigint IS NULL OR o.id = $1::bigint)
+     WHERE o.site_id = $1::bigint AND o.ended_at IS NULL AND ($2::bigint IS NULL OR o.id = $2::bigint)
      RETURNING ${COLUMNS}`,
-    [id],
+    [siteId, id],
   );
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
-/** The latest outages first, the one in progress (if any) among them. */
-export async function listOutages(db: Queryable, limit = 50): Promise<OutageRecord[]> {
+/** The site's latest outages first, the one in progress (if any) among them. */
+export async function listOutages(db: Queryable, siteId: string, limit = 50): Promise<OutageRecord[]> {
   try {
     const { rows } = await db.query<OutageRow>(
-      `SELECT ${COLUMNS} FROM outages o ORDER BY o.started_at DESC, o.id DESC LIMIT $1`,
-      [Math.min(Math.max(1, limit), 500)],
+      `SELECT ${COLUMNS} FROM outages o WHERE o.site_id = $1::bigint ORDER BY o.started_at DESC, o.id DESC LIMIT $2`,
+      [siteId, Math.min(Math.max(1, limit), 500)],
     );
     return rows.map(toRecord);
   } catch (err) {

@@ -7,17 +7,18 @@ import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { writeAs } from '../audit/write-as.js';
 import { healthcheckJobs } from '../health/check-job.js';
+import { createSiteProbe } from '../health/site-upstreams.js';
 import { expandSeries } from '../maintenance/series.js';
 import { advanceLifecycle } from '../maintenance/window-lifecycle.js';
 import { createMailer } from '../notify/email.js';
 import { createReminderJob } from '../notify/reminder-job.js';
 import { createWebhookJob } from '../notify/webhook-delivery.js';
-import { createUpstreamProbe } from '../ops/upstream-probe.js';
 import { pruneOldRows } from './retention.js';
 import { createScheduler, type Job, type Scheduler } from './scheduler.js';
 
 export interface AutomationDeps {
   config: Readonly<Config>;
+  /** UPSTREAM_URL: where sites without an upstream of their own are checked. */
   upstream: URL;
   pool: Pool;
   log: Logger;
@@ -26,8 +27,8 @@ export interface AutomationDeps {
 export const EVERY_SECOND = '* * * * * *';
 
 export function createAutomation({ config, upstream, pool, log }: AutomationDeps): Scheduler {
-  const healthUrl = new URL(config.healthcheck.path, upstream);
-  const probe = createUpstreamProbe({ url: healthUrl, timeoutMs: config.healthcheck.timeoutMs });
+  // Each site's upstream, asked for HEALTHCHECK_PATH, by the health checks and by verifying windows.
+  const probe = createSiteProbe({ fallback: upstream, path: config.healthcheck.path, timeoutMs: config.healthcheck.timeoutMs });
   const jobLog = log.child({ module: 'jobs' });
 
   const jobs: Job[] = [

@@ -18,6 +18,8 @@ export interface ClaimedDelivery {
   secret: string;
   format: WebhookFormat;
   event: EventRecord;
+  /** The site of the event (and of the webhook: only a site's own webhooks hear its events). */
+  siteId: string;
 }
 
 export interface ClaimOptions {
@@ -42,6 +44,7 @@ interface ClaimRow {
   type: EventRecord['type'];
   at: Date;
   data: Record<string, unknown>;
+  site_id: string;
 }
 
 // A lease that ran out on its last attempt (the gateway died mid-attempt) is not tried again forever.
@@ -69,7 +72,7 @@ const CLAIM_SQL = `
     FROM due WHERE d.id = due.id
     RETURNING d.id, d.attempts, d.webhook_id, d.event_id
   )
-  SELECT c.id::text, c.attempts, c.webhook_id::text, w.url, w.secret, w.format, e.id::text AS event_id, e.type, e.at, e.data
+  SELECT c.id::text, c.attempts, c.webhook_id::text, w.url, w.secret, w.format, e.id::text AS event_id, e.type, e.at, e.data, e.site_id::text
   FROM claimed c JOIN webhooks w ON w.id = c.webhook_id JOIN events e ON e.id = c.event_id
   ORDER BY c.id`;
 
@@ -94,6 +97,7 @@ export async function claimDueDeliveries(db: Queryable, options: ClaimOptions): 
     secret: row.secret,
     format: row.format,
     event: { id: row.event_id, type: row.type, at: row.at.getTime(), data: row.data },
+    siteId: row.site_id,
   }));
 }
 
@@ -141,7 +145,7 @@ interface DeliveryRow {
 
 export const DELIVERY_LIST_LIMIT = 50;
 
-/** A webhook's latest deliveries, newest first. */
+/** A webhook's latest deliveries, newest first. The caller reads the webhook in its site first (getWebhook). */
 export async function listDeliveries(db: Queryable, webhookId: string, limit = DELIVERY_LIST_LIMIT): Promise<DeliveryRecord[]> {
   try {
     const { rows } = await db.query<DeliveryRow>(

@@ -50,6 +50,8 @@ export interface EventPayload {
   id: string;
   type: EventType;
   created_at: string;
+  /** The site the event is about; only present when the gateway has more than one site. */
+  site?: { slug: string; name: string };
   data: Record<string, unknown>;
 }
 
@@ -143,6 +145,10 @@ export function eventData(type: EventType, data: Row, links: PayloadLinks): Row 
   }
 }
 
-export function eventPayload(event: EventRecord, links: PayloadLinks): EventPayload {
-  return { id: event.id, type: event.type, created_at: new Date(event.at).toISOString(), data: eventData(event.type, event.data, links) };
+/** `site`: named in the payload when given (the gateway has several sites; links are then the site's own). */
+export function eventPayload(event: EventRecord, links: PayloadLinks, site?: { slug: string; name: string }): EventPayload {
+  const created = new Date(event.at).toISOString();
+  const data = eventData(event.type, event.data, links);
+  if (site === undefined) return { id: event.id, type: event.type, created_at: created, data };
+  return { id: event.id, type: event.type, created_at: created, site: { slug: site.slug, name: site.name }, data };
 }

@@ -1,17 +1,18 @@
 // The `reminders` job: every 15 seconds, mark the windows whose reminder is due (the trigger writes
 // window.reminder, which webhooks deliver), then e-mail the subscribed people about the windows this
-// run marked. Marking is a conditional update, so a reminder goes out once across every gateway.
+// run marked, each to the people of its own site. Marking is a conditional update, so a reminder
+// goes out once across every gateway.
 
 import { writeAs } from '../audit/write-as.js';
 import type { Config } from '../config/config.js';
 import type { Pool } from '../db/pool.js';
 import type { Job } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
-import { getSettings } from '../maintenance/settings.js';
 import type { Mailer } from './email.js';
 import { listReminderRecipients } from './reminder-recipients.js';
 import { reminderEmail } from './reminder-email.js';
 import { claimDueReminders, type RemindedWindow } from './reminders.js';
+import { siteLabels, siteLinks, type SiteLabel } from './site-labels.js';
 import { payloadLinks } from './webhook-delivery.js';
 
 export interface ReminderJobDeps {
@@ -22,14 +23,25 @@ export interface ReminderJobDeps {
 }
 
 export function createReminderJob({ config, pool, mailer, log }: ReminderJobDeps): Job {
-  const { adminUrl } = payloadLinks(config);
+  const links = payloadLinks(config);
+
+  async function emailSite(siteId: string, windows: RemindedWindow[], labels: ReadonlyMap<string, SiteLabel>): Promise<number> {
+    const site = labels.get(siteId);
+    // Removed since its windows were marked: nobody is left to tell.
+    if (site === undefined) return 0;
+    const recipients = await listReminderRecipients(pool, siteId);
+    const emailLinks = { adminUrl: siteLinks(links, site).adminUrl, siteName: site.name };
+    const sent = await Promise.all(windows.flatMap((window) => recipients.map((recipient) => mailer.send(reminderEmail(window, recipient, emailLinks)))));
+    return sent.filter(Boolean).length;
+  }
 
   async function email(windows: RemindedWindow[]): Promise<number> {
     if (!mailer.enabled) return 0;
-    const [recipients, settings] = await Promise.all([listReminderRecipients(pool), getSettings(pool)]);
-    const links = { adminUrl, siteName: settings.siteName ?? config.siteName };
-    const sent = await Promise.all(windows.flatMap((window) => recipients.map((recipient) => mailer.send(reminderEmail(window, recipient, links)))));
-    return sent.filter(Boolean).length;
+    const bySite = new Map<string, RemindedWindow[]>();
+    for (const window of windows) bySite.set(window.siteId, [...(bySite.get(window.siteId) ?? []), window]);
+    const labels = await siteLabels(pool, config.siteName, [...bySite.keys()]);
+    const sent = await Promise.all([...bySite].map(([siteId, siteWindows]) => emailSite(siteId, siteWindows, labels)));
+    return sent.reduce((sum, count) => sum + count, 0);
   }
 
   return {

@@ -1,5 +1,6 @@
-// Who gets reminder e-mails: people who run maintenance (operators and admins), not disabled, who
-// ticked "E-mail me before maintenance starts" on their account page. The SQL of that one column.
+// Who gets a site's reminder e-mails: people who run maintenance there (operators and admins of the
+// site, and global admins, who act as admin in every site), not disabled, who ticked "E-mail me
+// before maintenance starts" on their account page. The SQL of that one column.
 
 import type { Queryable } from '../audit/write-as.js';
 import { fromDatabaseError } from '../errors.js';
@@ -11,14 +12,17 @@ export interface ReminderRecipient {
   timeZone: string | null;
 }
 
-/** The roles whose people may get reminders; a viewer does not run maintenance. */
+/** The roles in a site whose people may get its reminders; a viewer does not run maintenance. */
 export const REMINDER_ROLES = ['operator', 'admin'] as const;
 
-export async function listReminderRecipients(db: Queryable): Promise<ReminderRecipient[]> {
+export async function listReminderRecipients(db: Queryable, siteId: string): Promise<ReminderRecipient[]> {
   const { rows } = await db.query<{ email: string; name: string; time_zone: string | null }>(
-    `SELECT email, name, time_zone FROM users
-     WHERE email_reminders AND disabled_at IS NULL AND role = ANY ($1::text[]) ORDER BY id`,
-    [REMINDER_ROLES],
+    `SELECT u.email, u.name, u.time_zone FROM users u
+     WHERE u.email_reminders AND u.disabled_at IS NULL
+       AND (u.global_admin OR EXISTS (SELECT 1 FROM site_members m
+                                      WHERE m.user_id = u.id AND m.site_id = $1::bigint AND m.role = ANY ($2::text[])))
+     ORDER BY u.id`,
+    [siteId, REMINDER_ROLES],
   );
   return rows.map((row) => ({ email: row.email, name: row.name, timeZone: row.time_zone }));
 }

@@ -62,8 +62,13 @@ function windowLine(type: string, data: Row): string {
   }
 }
 
-/** The one line a channel shows for the event, with the status page (or admin) link after it. */
+/** The one line a channel shows for the event, with the status page (or admin) link after it; "[Site] " first when the payload names its site. */
 export function slackText(payload: EventPayload): string {
+  const line = eventLine(payload);
+  return payload.site ? `[${slackEscape(payload.site.name)}] ${line}` : line;
+}
+
+function eventLine(payload: EventPayload): string {
   const data = payload.data;
   switch (payload.type) {
     case 'incident.updated': {

@@ -14,6 +14,7 @@ import { eventPayload, type PayloadLinks } from './event-payload.js';
 import { deliveryOutcome } from './retry-policy.js';
 import { sendWebhook } from './send-webhook.js';
 import { signatureHeader } from './signature.js';
+import { siteLabels, siteLinks, type SiteLabel } from './site-labels.js';
 import { slackPayload } from './slack-text.js';
 
 // Sends in flight on this gateway, in all and per webhook: enough for a burst of events to many
@@ -26,7 +27,7 @@ const LEASE_MARGIN_MS = 15_000;
 const STOP_GRACE_MS = 2000;
 
 export interface WebhookDeliveryDeps {
-  config: Pick<Config, 'webhooks' | 'publicUrl' | 'statusPath' | 'adminPath'>;
+  config: Pick<Config, 'webhooks' | 'publicUrl' | 'statusPath' | 'adminPath' | 'siteName'>;
   pool: Pool;
   log: Logger;
   now?: () => number;
@@ -38,9 +39,12 @@ export function payloadLinks(config: Pick<Config, 'publicUrl' | 'statusPath' | '
   return { statusUrl: `${base}${config.statusPath}`, adminUrl: `${base}${config.adminPath}` };
 }
 
-/** The body and headers of one attempt; the timestamp is signed anew for each. */
-export function webhookRequest(delivery: ClaimedDelivery, links: PayloadLinks, nowMs: number): { body: string; headers: Record<string, string> } {
-  const payload = eventPayload(delivery.event, links);
+/**
+ * The body and headers of one attempt; the timestamp is signed anew for each. With several sites
+ * the payload names the event's site and links to its own pages.
+ */
+export function webhookRequest(delivery: ClaimedDelivery, links: PayloadLinks, nowMs: number, site?: SiteLabel): { body: string; headers: Record<string, string> } {
+  const payload = eventPayload(delivery.event, siteLinks(links, site), site?.named ? site : undefined);
   const body = JSON.stringify(delivery.format === 'slack' ? slackPayload(payload) : payload);
   return {
     body,
@@ -62,8 +66,8 @@ export function createWebhookJob({ config, pool, log, now = Date.now }: WebhookD
   let backlog = false;
   let claiming: Promise<number> | null = null;
 
-  async function attempt(delivery: ClaimedDelivery): Promise<void> {
-    const { body, headers } = webhookRequest(delivery, links, now());
+  async function attempt(delivery: ClaimedDelivery, site: SiteLabel | undefined): Promise<void> {
+    const { body, headers } = webhookRequest(delivery, links, now(), site);
     const result = await sendWebhook({ url: delivery.url, body, headers, timeoutMs, signal: stopping.signal });
     const outcome = deliveryOutcome(result, delivery.attempts, { maxAttempts, retryBaseMs });
     const fields = { delivery: delivery.id, webhook: delivery.webhookId, event: delivery.event.type, attempt: delivery.attempts, status: result.status };
@@ -77,9 +81,9 @@ export function createWebhookJob({ config, pool, log, now = Date.now }: WebhookD
     }
   }
 
-  function track(delivery: ClaimedDelivery): void {
+  function track(delivery: ClaimedDelivery, site: SiteLabel | undefined): void {
     perWebhook.set(delivery.webhookId, (perWebhook.get(delivery.webhookId) ?? 0) + 1);
-    const running: Promise<void> = attempt(delivery)
+    const running: Promise<void> = attempt(delivery, site)
       .catch((err: Error) => log.error({ err, delivery: delivery.id }, 'webhook attempt crashed'))
       .finally(() => {
         inFlight.delete(running);
@@ -108,7 +112,10 @@ export function createWebhookJob({ config, pool, log, now = Date.now }: WebhookD
     );
     // A webhook left out as busy may have more waiting: its attempts finishing must claim again.
     backlog = claimed.length > 0 || busy.length > 0;
-    for (const delivery of claimed) track(delivery);
+    if (claimed.length === 0) return 0;
+    // Read after the claim, outside its transaction: a failure here leaves the leases to run out, and the deliveries are tried again.
+    const sites = await siteLabels(pool, config.siteName, [...new Set(claimed.map((delivery) => delivery.siteId))]);
+    for (const delivery of claimed) track(delivery, sites.get(delivery.siteId));
     return claimed.length;
   }
 

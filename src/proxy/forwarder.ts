@@ -25,8 +25,8 @@ export interface ForwarderOptions {
   onError: UpstreamErrorHandler;
   /** Counts requests whose client left before the response was complete. */
   onClientAbort?: () => void;
-  /** Sees the status of every upstream response (passive health detection). */
-  onUpstreamStatus?: (status: number) => void;
+  /** Sees the status of every upstream response, with its request (passive health detection, per site by Host). */
+  onUpstreamStatus?: (status: number, req: http.IncomingMessage) => void;
   /** True while the gateway drains for shutdown. */
   isDraining?: () => boolean;
 }
@@ -58,8 +58,8 @@ export function createForwarder({ target, timeoutMs, log, onError, onClientAbort
   });
   // A response body cut off by the upstream must be cut off for the client too; piping alone
   // would leave the client waiting for bytes that never come.
-  proxy.on('proxyRes', function watchUpstreamBody(proxyRes, _req, res) {
-    onUpstreamStatus?.(proxyRes.statusCode ?? 0);
+  proxy.on('proxyRes', function watchUpstreamBody(proxyRes, req, res) {
+    onUpstreamStatus?.(proxyRes.statusCode ?? 0, req);
     proxyRes.once('error', function onUpstreamBodyError(err: Error) {
       log.warn({ err: err.message }, 'upstream response cut off');
       res.destroy();

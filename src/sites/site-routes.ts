@@ -55,7 +55,3 @@ export function primarySite(snapshots: SiteSnapshots): Snapshot | null {
 /** Before the first load: the one default site, with nothing in it. */
 export const EMPTY_SNAPSHOTS: SiteSnapshots = indexSites(0, 0, [EMPTY_SNAPSHOT]);
 
-/** The primary site's snapshot, or an empty one when there is none (several sites, no default). */
-export function mainSite(snapshots: SiteSnapshots): Snapshot {
-  return primarySite(snapshots) ?? { ...EMPTY_SNAPSHOT, version: snapshots.version, loadedAt: snapshots.loadedAt };
-}

@@ -1,4 +1,4 @@
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
@@ -21,7 +21,7 @@ async function openWindow(columns: Record<string, unknown> = {}): Promise<string
     `INSERT INTO windows (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
     Object.values(values),
   );
-  await waitFor(() => mainSite(gw.store.current()).windows.some((w) => w.id === rows[0]!.id), 1000, 'window reached the snapshot');
+  await waitFor(() => primarySite(gw.store.current())!.windows.some((w) => w.id === rows[0]!.id), 1000, 'window reached the snapshot');
   return rows[0]!.id;
 }
 
@@ -33,7 +33,7 @@ before(async () => {
 
 afterEach(async () => {
   await db.query('DELETE FROM windows');
-  await waitFor(() => mainSite(gw.store.current()).windows.length === 0, 1000, 'windows cleared');
+  await waitFor(() => primarySite(gw.store.current())!.windows.length === 0, 1000, 'windows cleared');
 });
 
 after(async () => {
@@ -177,7 +177,7 @@ describe('bypass', () => {
     );
     const secret = (await db.query<{ value: string }>("SELECT value FROM gateway_secrets WHERE name = 'bypass'")).rows[0]!.value;
     const id = rows[0]!.id;
-    await waitFor(() => mainSite(gw.store.current()).activeBypassLinks.has(id), 1000, 'link reached the snapshot');
+    await waitFor(() => primarySite(gw.store.current())!.activeBypassLinks.has(id), 1000, 'link reached the snapshot');
     return { id, token: signBypassToken(secret, { linkId: id, expiresAt: rows[0]!.expires_at.getTime() }) };
   }
 
@@ -216,7 +216,7 @@ describe('bypass', () => {
     const untrusting = await startGateway(db.url, upstream.url, { BYPASS_CIDRS: '198.51.100.0/24' });
     try {
       await openWindow();
-      await waitFor(() => mainSite(trusting.store.current()).windows.length > 0 && mainSite(untrusting.store.current()).windows.length > 0, 1000, 'both saw it');
+      await waitFor(() => primarySite(trusting.store.current())!.windows.length > 0 && primarySite(untrusting.store.current())!.windows.length > 0, 1000, 'both saw it');
       const viaProxy = { 'x-forwarded-for': '198.51.100.7' };
       assert.equal((await request(`${trusting.url}/`, { headers: viaProxy })).status, 200);
       assert.equal((await request(`${trusting.url}/`, { headers: { 'x-forwarded-for': '203.0.113.1' } })).status, 503);

@@ -2,7 +2,7 @@
 // that alternate never flip it, a window that holds everything is planned downtime, and with
 // automatic incidents off customers still get the trouble page but no incident is opened.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,7 +42,7 @@ async function check(times = 1): Promise<void> {
 }
 
 async function judgedDown(): Promise<void> {
-  await waitFor(() => mainSite(gw.store.current()).upstream.state === 'down', 2000, 'the snapshot says down');
+  await waitFor(() => primarySite(gw.store.current())!.upstream.state === 'down', 2000, 'the snapshot says down');
 }
 
 /** Brings the upstream back and waits until every gateway knows it. */
@@ -51,7 +51,7 @@ async function recover(): Promise<void> {
   behaviour.pages = 200;
   behaviour.flap = false;
   await check(2);
-  await waitFor(() => mainSite(gw.store.current()).upstream.state === 'up', 2000, 'the snapshot says up');
+  await waitFor(() => primarySite(gw.store.current())!.upstream.state === 'up', 2000, 'the snapshot says up');
 }
 
 before(async () => {
@@ -70,7 +70,7 @@ before(async () => {
 });
 
 afterEach(async () => {
-  if (mainSite(gw.store.current()).upstream.state === 'down') await recover();
+  if (primarySite(gw.store.current())!.upstream.state === 'down') await recover();
   Object.assign(behaviour, { health: 200, pages: 200, flap: false });
   await db.query('UPDATE settings SET auto_incidents = true');
   await db.query('DELETE FROM windows');
@@ -106,7 +106,7 @@ describe('passive detection', () => {
     await check(1);
     assert.equal((await request(`${gw.url}/orders/7`)).status, 503);
     await check(1);
-    await waitFor(() => mainSite(gw.store.current()).upstream.state === 'up', 2000, 'back up');
+    await waitFor(() => primarySite(gw.store.current())!.upstream.state === 'up', 2000, 'back up');
     assert.equal((await request(`${gw.url}/orders/8`)).status, 200);
     const [incident] = await rows<{ status: string }>('SELECT status FROM incidents WHERE id = $1', [outage!.incident_id]);
     assert.equal(incident!.status, 'resolved');
@@ -120,7 +120,7 @@ describe('passive detection', () => {
       await request(`${gw.url}/flaky`);
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(mainSite(gw.store.current()).upstream.state, 'up');
+    assert.equal(primarySite(gw.store.current())!.upstream.state, 'up');
     assert.equal((await rows('SELECT 1 FROM outages WHERE ended_at IS NULL')).length, 0);
   });
 });
@@ -219,7 +219,7 @@ describe('while the upstream is down', () => {
     assert.equal((await request(`${gw.url}/orders`, { headers: { 'x-forwarded-for': '10.1.2.3' } })).status, 200);
     const link = (await rows<{ id: string; expires_at: Date }>("INSERT INTO bypass_links (expires_at) VALUES (now() + interval '10 minutes') RETURNING id::text, expires_at"))[0]!;
     const secret = (await rows<{ value: string }>("SELECT value FROM gateway_secrets WHERE name = 'bypass'"))[0]!.value;
-    await waitFor(() => mainSite(gw.store.current()).activeBypassLinks.has(link.id), 1000, 'the link reached the snapshot');
+    await waitFor(() => primarySite(gw.store.current())!.activeBypassLinks.has(link.id), 1000, 'the link reached the snapshot');
     const token = signBypassToken(secret, { linkId: link.id, expiresAt: link.expires_at.getTime() });
     assert.equal((await request(`${gw.url}/orders`, { headers: { 'x-intermission-bypass': token } })).status, 200);
     assert.equal((await request(`${gw.url}/orders`)).status, 503);

@@ -3,7 +3,7 @@
 // linked component goes to major outage, webhooks are queued; once it is back, all of that is
 // undone, the incident resolved with the measured duration, and the outage counts what it held.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,7 +87,7 @@ describe('an outage under load', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const stoppedAt = Date.now();
     await stopApp();
-    await waitFor(() => mainSite(gw.store.current()).upstream.state === 'down', WITHIN_DOWN_MS + 1000, 'the gateway judged the upstream down');
+    await waitFor(() => primarySite(gw.store.current())!.upstream.state === 'down', WITHIN_DOWN_MS + 1000, 'the gateway judged the upstream down');
     const downAt = Date.now();
     assert.ok(downAt - stoppedAt <= WITHIN_DOWN_MS, `judged down ${downAt - stoppedAt} ms after the stop`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -124,7 +124,7 @@ describe('an outage under load', () => {
 
     const restartedAt = Date.now();
     await startApp();
-    await waitFor(() => mainSite(gw.store.current()).upstream.state === 'up', WITHIN_UP_MS + 1000, 'the gateway judged the upstream back');
+    await waitFor(() => primarySite(gw.store.current())!.upstream.state === 'up', WITHIN_UP_MS + 1000, 'the gateway judged the upstream back');
     assert.ok(Date.now() - restartedAt <= WITHIN_UP_MS, `judged back ${Date.now() - restartedAt} ms after the restart`);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const outcomes = await load.stop();

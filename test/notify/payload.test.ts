@@ -8,7 +8,9 @@ import { eventPayload, type EventRecord } from '../../src/notify/event-payload.j
 import { reminderEmail, leadText } from '../../src/notify/reminder-email.js';
 import { deliveryOutcome, MAX_RETRY_DELAY_MS, retryDelayMs } from '../../src/notify/retry-policy.js';
 import { generateSecret, signatureHeader, verifySignature } from '../../src/notify/signature.js';
+import { siteLinks } from '../../src/notify/site-labels.js';
 import { slackText } from '../../src/notify/slack-text.js';
+import { webhookRequest } from '../../src/notify/webhook-delivery.js';
 
 const links = { statusUrl: 'https://shop.example.com/status', adminUrl: 'https://shop.example.com/admin' };
 const AT = Date.parse('2026-11-22T12:00:00.000Z');
@@ -183,8 +185,43 @@ describe('retries', () => {
   });
 });
 
+describe('payloads with several sites', () => {
+  const site = { id: '2', slug: 'eu-store', name: 'EU <Store>', named: true };
+
+  it('names the site and links to its own status page and admin area', () => {
+    const { body } = webhookRequest(
+      { id: '9', attempts: 1, webhookId: '3', url: 'https://hooks.example.com/x', secret: 'whsec_test', format: 'json', event: event('window.scheduled', { window: windowRow }), siteId: '2' },
+      links,
+      AT,
+      site,
+    );
+    const payload = JSON.parse(body);
+    assert.deepEqual(payload.site, { slug: 'eu-store', name: 'EU <Store>' });
+    assert.equal(payload.data.window.status_url, 'https://shop.example.com/status/eu-store');
+    assert.equal(payload.data.window.admin_url, 'https://shop.example.com/admin/sites/eu-store/windows/7');
+  });
+
+  it('puts the site name, escaped, before the Slack line', () => {
+    const text = slackText(eventPayload(event('window.ended', { window: windowRow }), siteLinks(links, site), site));
+    assert.match(text, /^\[EU &lt;Store&gt;\] Maintenance ended: “Database &lt;upgrade&gt; &amp; more”\./);
+    assert.match(text, /<https:\/\/shop\.example\.com\/status\/eu-store\|Status page>$/);
+  });
+
+  it('says nothing of sites while there is only one', () => {
+    const only = { ...site, named: false };
+    const { body } = webhookRequest(
+      { id: '9', attempts: 1, webhookId: '3', url: 'https://hooks.example.com/x', secret: 'whsec_test', format: 'slack', event: event('window.ended', { window: windowRow }), siteId: '2' },
+      links,
+      AT,
+      only,
+    );
+    assert.doesNotMatch(body, /eu-store|EU/);
+    assert.match(JSON.parse(body).text, /^Maintenance ended/);
+  });
+});
+
 describe('reminder e-mails', () => {
-  const window = { id: '7', title: 'Database upgrade', message: 'Expect a short outage.', kind: 'maintenance' as const, startsAt: Date.parse('2026-11-22T14:00:00Z'), endsAt: Date.parse('2026-11-22T16:00:00Z'), minutes: 60 };
+  const window = { id: '7', siteId: '1', title: 'Database upgrade', message: 'Expect a short outage.', kind: 'maintenance' as const, startsAt: Date.parse('2026-11-22T14:00:00Z'), endsAt: Date.parse('2026-11-22T16:00:00Z'), minutes: 60 };
 
   it('names the lead time and the title in the subject, and the times in UTC and the reader\'s zone', () => {
     const mail = reminderEmail(window, { email: 'ops@example.com', name: 'Alice', timeZone: 'Europe/Paris' }, { adminUrl: 'https://shop.example.com/admin', siteName: 'Shop' });

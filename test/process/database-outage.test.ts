@@ -3,7 +3,7 @@
 // a clear 503 and saves nothing, reconnects, and catches up.
 // The tests below are one story in time order, with traffic flowing from before() to the last test.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -78,7 +78,7 @@ describe('database stopped and restarted under load', () => {
     scheduled.startsAt = Date.now() + 1200;
     scheduled.endsAt = scheduled.startsAt + 800;
     const id = await insertWindow({ title: 'Scheduled', path_prefixes: ['/scheduled'], starts_at: new Date(scheduled.startsAt), ends_at: new Date(scheduled.endsAt) });
-    await waitFor(() => mainSite(gw.store.current()).windows.some((w) => w.id === id), 1000, 'the scheduled window reached the snapshot');
+    await waitFor(() => primarySite(gw.store.current())!.windows.some((w) => w.id === id), 1000, 'the scheduled window reached the snapshot');
     assert.equal((await readyz('?strict')).status, 200);
 
     cutAt = Date.now();

@@ -2,7 +2,7 @@
 // that counts every statement they send, and forwarding, holding and status pages send none. The
 // one statement allowed is the count of held requests, added every few seconds off the request path.
 
-import { mainSite } from '../../src/sites/site-routes.js';
+import { primarySite } from '../../src/sites/site-routes.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
@@ -33,7 +33,7 @@ async function insertWindow(columns: Record<string, unknown>): Promise<string> {
     Object.values(values),
   );
   const id = rows[0]!.id;
-  await waitFor(() => mainSite(gw.store.current()).windows.some((w) => w.id === id), 1000, 'the window reached the snapshot');
+  await waitFor(() => primarySite(gw.store.current())!.windows.some((w) => w.id === id), 1000, 'the window reached the snapshot');
   return id;
 }
 
@@ -41,7 +41,7 @@ async function insertWindow(columns: Record<string, unknown>): Promise<string> {
 async function endAllWindows(): Promise<void> {
   await db.query('UPDATE windows SET ended_at = now() WHERE ended_at IS NULL AND starts_at <= now()');
   await db.query('DELETE FROM windows WHERE starts_at > now()');
-  await waitFor(() => mainSite(gw.store.current()).windows.length === 0, 1000, 'windows cleared from the snapshot');
+  await waitFor(() => primarySite(gw.store.current())!.windows.length === 0, 1000, 'windows cleared from the snapshot');
 }
 
 const HELD_FLUSH = /INSERT INTO held_requests/;

@@ -1,0 +1,56 @@
+// Which applications the jobs check: every site with its own upstream (or UPSTREAM_URL). Read from the database, not a snapshot: the jobs run once across
+// gateways, on whichever claims the tick, and must see every site, even one added a moment ago.
+
+import type { Queryable } from '../audit/write-as.js';
+import { createUpstreamProbe, type ProbeResult } from '../ops/upstream-probe.js';
+
+export interface SiteUpstream {
+  id: string;
+  slug: string;
+  /** The site's own upstream URL, or null for UPSTREAM_URL. */
+  upstreamUrl: string | null;
+}
+
+export async function listSiteUpstreams(db: Queryable): Promise<SiteUpstream[]> {
+  const { rows } = await db.query<SiteUpstream>('SELECT id::text, slug, upstream_url AS "upstreamUrl" FROM sites ORDER BY slug');
+  return rows;
+}
+
+/** Asks a site's upstream for the health path; never throws. */
+export type SiteProbe = (upstreamUrl: string | null) => Promise<ProbeResult>;
+
+export interface SiteProbeOptions {
+  /** UPSTREAM_URL, for sites without their own. */
+  fallback: URL;
+  /** HEALTHCHECK_PATH, resolved against each upstream as against UPSTREAM_URL. */
+  path: string;
+  timeoutMs: number;
+}
+
+/** One probe per upstream, made on first use and kept: sites come and go rarely. */
+export function createSiteProbe({ fallback, path, timeoutMs }: SiteProbeOptions): SiteProbe {
+  const probes = new Map<string, () => Promise<ProbeResult>>();
+  return function probeSite(upstreamUrl) {
+    const key = upstreamUrl ?? '';
+    let probe = probes.get(key);
+    if (probe === undefined) {
+      if (probes.size >= 10_000) probes.clear();
+      probe = createUpstreamProbe({ url: new URL(path, upstreamUrl ?? fallback), timeoutMs });
+      probes.set(key, probe);
+    }
+    return probe();
+  };
+}
+
+/** Runs fn over items, at most `limit` at a time, each as soon as a slot frees: one slow item holds only its slot. */
+export async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const item = items[next]!;
+      next += 1;
+      await fn(item);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
