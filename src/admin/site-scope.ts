@@ -9,6 +9,7 @@ import { roleIn, type Actor, type Role } from '../accounts/roles.js';
 import type { Config } from '../config/config.js';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../errors.js';
 import { primarySite } from '../sites/site-routes.js';
+import { isPrimary } from '../status/site.js';
 import type { SnapshotStore } from '../snapshot/store.js';
 import type { SiteSnapshots, Snapshot } from '../snapshot/types.js';
 import { locals } from './session.js';
@@ -68,7 +69,8 @@ export function createSiteScope({ config, store }: SiteScopeDeps): SiteScope {
     res.locals.site = site;
     res.locals.adminPath = base;
     res.locals.actor = scoped;
-    res.locals.siteName = site.settings.siteName ?? config.siteName;
+    // The status page's rule (src/status/site.ts): SITE_NAME names the primary site only.
+    res.locals.siteName = site.settings.siteName ?? (isPrimary(snapshots, site) ? config.siteName : site.site.slug);
     res.locals.siteChoices = siteChoices(snapshots, scoped, config.adminPath, site);
     if (res.locals.user) res.locals.user = { ...res.locals.user, role };
   }
