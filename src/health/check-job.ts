@@ -6,8 +6,9 @@ import type { Config } from '../config/config.js';
 import type { Pool } from '../db/pool.js';
 import type { Job } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
+import { listSites, type SiteRecord } from '../sites/sites.js';
 import { checkSchedule } from './judge.js';
-import { eachLimited, listSiteUpstreams, type SiteProbe, type SiteUpstream } from './site-upstreams.js';
+import { eachLimited, type SiteProbe } from './site-upstreams.js';
 import { recordCheck } from './upstream-health.js';
 
 // Sites checked at once. Each probe ends within HEALTHCHECK_TIMEOUT_MS, so a site that hangs holds
@@ -27,7 +28,7 @@ export function healthcheckJobs({ config, pool, probe, log }: HealthcheckJobDeps
   if (intervalSeconds === 0) return [];
   const thresholds = { downAfter, upAfter };
 
-  async function checkSite(site: SiteUpstream): Promise<void> {
+  async function checkSite(site: SiteRecord): Promise<void> {
     const result = await probe(site.upstreamUrl);
     try {
       const outcome = await recordCheck(pool, site.id, result, { thresholds, siteName: config.siteName });
@@ -44,7 +45,9 @@ export function healthcheckJobs({ config, pool, probe, log }: HealthcheckJobDeps
       name: 'healthcheck',
       schedule: checkSchedule(intervalSeconds),
       async run() {
-        const sites = await listSiteUpstreams(pool);
+        // From the database, not a snapshot: the tick runs on whichever gateway claims it, and must
+        // see every site, even one added a moment ago.
+        const sites = await listSites(pool);
         await eachLimited(sites, CHECK_CONCURRENCY, checkSite);
       },
     },

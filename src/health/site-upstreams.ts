@@ -1,20 +1,7 @@
-// Which applications the jobs check: every site with its own upstream (or UPSTREAM_URL). Read from the database, not a snapshot: the jobs run once across
-// gateways, on whichever claims the tick, and must see every site, even one added a moment ago.
+// How the jobs ask every site's application (its own upstream, or UPSTREAM_URL) for the health path,
+// a bounded number at a time.
 
-import type { Queryable } from '../audit/write-as.js';
 import { createUpstreamProbe, type ProbeResult } from '../ops/upstream-probe.js';
-
-export interface SiteUpstream {
-  id: string;
-  slug: string;
-  /** The site's own upstream URL, or null for UPSTREAM_URL. */
-  upstreamUrl: string | null;
-}
-
-export async function listSiteUpstreams(db: Queryable): Promise<SiteUpstream[]> {
-  const { rows } = await db.query<SiteUpstream>('SELECT id::text, slug, upstream_url AS "upstreamUrl" FROM sites ORDER BY slug');
-  return rows;
-}
 
 /** Asks a site's upstream for the health path; never throws. */
 export type SiteProbe = (upstreamUrl: string | null) => Promise<ProbeResult>;
