@@ -3,28 +3,22 @@
 
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { api, makeToken } from '../helpers/admin.js';
+import { api } from '../helpers/admin.js';
 import type { TestDatabase } from '../helpers/database.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { useGateway } from '../helpers/harness.js';
 import { API } from './fixtures.js';
-import { addSiteB, B_MARK, B_SLUG, fingerprint, type SiteB } from './sites-fixtures.js';
+import { B_MARK, B_SLUG, fingerprint, type SiteACall, type SiteB, useTwoSites } from './sites-fixtures.js';
 
-const harness = useGateway();
+const twoSites = useTwoSites();
 let db: TestDatabase;
 let gw: TestGateway;
 let b: SiteB;
-let operator: string;
+let call: SiteACall;
 let globalAdmin: string;
 
 before(async () => {
-  ({ db, gw } = await harness);
-  b = await addSiteB(db, gw);
-  operator = await makeToken(gw.pool, 'operator', 'site-a-pipeline');
-  globalAdmin = await makeToken(gw.pool, 'admin', 'everywhere', null, null);
+  ({ db, gw, b, call, globalAdmin } = await twoSites);
 });
-
-const call = (method: string, path: string, body?: unknown, token = operator) => api(gw.url, token, method, `${API}${path}`, body);
 
 describe('components of another site', () => {
   it('lists only its own site’s components and groups', async () => {

@@ -4,28 +4,23 @@
 
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { api, makeToken, signedIn } from '../helpers/admin.js';
+import { api, signedIn } from '../helpers/admin.js';
 import type { TestDatabase } from '../helpers/database.js';
 import type { TestGateway } from '../helpers/gateway.js';
-import { useGateway } from '../helpers/harness.js';
 import { ADMIN, API } from './fixtures.js';
-import { addSiteB, B_MARK, B_SLUG, fingerprint, type SiteB } from './sites-fixtures.js';
+import { B_MARK, B_SLUG, fingerprint, type SiteACall, type SiteB, useTwoSites } from './sites-fixtures.js';
 
-const harness = useGateway({ SITE_NAME: 'Example Shop', SUPPORT_EMAIL: 'help@shop.example.com' });
+const twoSites = useTwoSites({ role: 'admin', env: { SITE_NAME: 'Example Shop', SUPPORT_EMAIL: 'help@shop.example.com' } });
 let db: TestDatabase;
 let gw: TestGateway;
 let b: SiteB;
-let admin: string;
+let call: SiteACall;
 let globalAdmin: string;
+let admin: string;
 
 before(async () => {
-  ({ db, gw } = await harness);
-  b = await addSiteB(db, gw);
-  admin = await makeToken(gw.pool, 'admin', 'site-a-admin', null, 'default');
-  globalAdmin = await makeToken(gw.pool, 'admin', 'everywhere', null, null);
+  ({ db, gw, b, call, globalAdmin, member: admin } = await twoSites);
 });
-
-const call = (method: string, path: string, body?: unknown, token = admin) => api(gw.url, token, method, `${API}${path}`, body);
 
 describe('settings of two sites', () => {
   it('reads and saves its own site’s settings only', async () => {

@@ -4,8 +4,11 @@
 // see what the first site's pages and API make of another site's rows.
 
 import { addSite } from '../../src/sites/sites.js';
+import { api, makeToken, type ApiResponse } from '../helpers/admin.js';
 import type { TestDatabase } from '../helpers/database.js';
 import type { TestGateway } from '../helpers/gateway.js';
+import { useGateway } from '../helpers/harness.js';
+import { API } from './fixtures.js';
 
 export const B_SLUG = 'blog';
 export const B_HOST = 'blog.example.com';
@@ -78,4 +81,32 @@ export async function fingerprint(db: TestDatabase, siteId: string): Promise<str
   );
   parts.push(`window_components:${links.rows[0]!.f}`);
   return parts.join('\n');
+}
+
+/** A call to the first site's API, as its member unless another token is given. */
+export type SiteACall = (method: string, path: string, body?: unknown, token?: string) => Promise<ApiResponse>;
+
+export interface TwoSites {
+  db: TestDatabase;
+  gw: TestGateway;
+  b: SiteB;
+  /** A token of the first (default) site only, with the role asked for. */
+  member: string;
+  /** A global admin's token, for reaching site B on purpose. */
+  globalAdmin: string;
+  call: SiteACall;
+}
+
+/**
+ * A gateway whose default site is A and which also has site B (addSiteB), with a token of A's
+ * member and one of a global admin: what every per-area test of two sites starts from.
+ */
+export function useTwoSites({ role = 'operator', env = {} }: { role?: 'operator' | 'admin'; env?: Record<string, string> } = {}): Promise<TwoSites> {
+  return useGateway(env).then(async ({ db, gw }) => {
+    const b = await addSiteB(db, gw);
+    const member = await makeToken(gw.pool, role, `site-a-${role}`, null, 'default');
+    const globalAdmin = await makeToken(gw.pool, 'admin', 'everywhere', null, null);
+    const call: SiteACall = (method, path, body, token = member) => api(gw.url, token, method, `${API}${path}`, body);
+    return { db, gw, b, member, globalAdmin, call };
+  });
 }
