@@ -60,10 +60,11 @@ describe('series of another site', () => {
     assert.deepEqual(res.body.occurrences[0].component_ids, [b.component]);
   });
 
-  it('expands a series written in plain SQL into windows of its own site, naming only that site’s components', async () => {
+  it('expands a series written in plain SQL into windows of its own site, naming only that site’s components, which are all it may name', async () => {
     const own = await call('POST', '/components', { name: 'Own component' });
-    // A component id of the default site slipped into B's series by hand: it must not be linked.
-    await db.query('UPDATE window_series SET component_ids = $2 WHERE id = $1', [b.series, [b.component, own.body.id]]);
+    // A component id of the default site slipped into B's series by hand is refused by the database.
+    await assert.rejects(db.query('UPDATE window_series SET component_ids = $2 WHERE id = $1', [b.series, [b.component, own.body.id]]), /is in another site/);
+    await db.query('UPDATE window_series SET component_ids = $2 WHERE id = $1', [b.series, [b.component]]);
     const expansion = await writeAs(gw.pool, 'system', 'series.expand', (client) => expandSeries(client, 3));
     assert.ok(expansion.created > 0);
     assert.deepEqual(await sitesOfOccurrences(b.series), [b.siteId]);
