@@ -146,6 +146,7 @@ describe('the sites pages', () => {
     const added = await boss.submit(`${ADMIN}/sites`, { slug: 'docs', hosts: 'docs.example.com\n*.docs.example.com', upstream: '' });
     assert.equal(added.status, 200);
     assert.match(added.body, /Added site docs/);
+    assert.match(added.body, /its status page at \/status\/&lt;slug&gt; on any host/);
     assert.match(added.body, /\*\.docs\.example\.com, docs\.example\.com/, 'the list shows its hosts');
     const refused = await boss.submit(`${ADMIN}/sites`, { slug: 'docs-two', hosts: 'two.example.com\ndocs.example.com', upstream: blogUpstream.url }, `${ADMIN}/sites`);
     assert.equal(refused.status, 400);

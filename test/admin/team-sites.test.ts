@@ -113,5 +113,8 @@ describe('the audit log per site', () => {
     assert.match(filtered.body, /<th scope="col">Site<\/th>/);
     assert.match(filtered.body, new RegExp(`<td>${B_SLUG}</td>`));
     assert.match(filtered.body, /href="\/admin\/audit\?all_sites=true">Clear filters/);
+    // Each entry links to its object's page in its own site.
+    assert.match(filtered.body, new RegExp(`<a href="${ADMIN}/sites/${B_SLUG}/tokens">API token #\\d+ “blog pipeline”</a>`));
+    assert.match(filtered.body, new RegExp(`<a href="${ADMIN}/tokens">API token #\\d+ “everything”</a>`));
   });
 });

@@ -8,7 +8,7 @@ import type { AdminDeps } from '../deps.js';
 import { pageZone } from '../form.js';
 import { requireRole } from '../guards.js';
 import { locals } from '../session.js';
-import { siteOf } from '../site-scope.js';
+import { siteBase, siteOf } from '../site-scope.js';
 import { parseInput } from '../validation.js';
 import { auditQuery, DEFAULT_PAGE_SIZE, type AuditQuery } from './input.js';
 import { auditEntryView, kindLabel } from './view.js';
@@ -25,7 +25,7 @@ function queryString(filters: Omit<AuditQuery, 'all_sites'>, extra: Record<strin
   return text ? `?${text}` : '';
 }
 
-export function createAuditPages({ pool, store }: AdminDeps): express.Router {
+export function createAuditPages({ pool, store, config }: AdminDeps): express.Router {
   const pages = express.Router();
 
   pages.get('/audit', requireRole('viewer'), async function auditPage(req, res) {
@@ -45,6 +45,12 @@ export function createAuditPages({ pool, store }: AdminDeps): express.Router {
       auditFacets(pool, siteId),
     ]);
     const slugOf = (id: string | null) => (id === null ? '—' : snapshots.byId.get(id)?.site.slug ?? `#${id} (removed)`);
+    // Every site's entries link to the object's page in its own site (none once the site is gone).
+    const pageOf = (siteId: string | null, href: string | null): string | null => {
+      if (href === null || siteId === null || siteId === siteOf(res).site.id) return href && `${siteBase(res)}${href}`;
+      const other = snapshots.byId.get(siteId);
+      return other ? `${config.adminPath}/sites/${other.site.slug}${href}` : null;
+    };
     const extra: Record<string, string> = allSites ? { all_sites: 'true' } : {};
     // A filter typed into the URL may name a value not seen yet: keep it selectable.
     const withAsked = (seen: string[], value: string | undefined) => (value === undefined || seen.includes(value) ? seen : [value, ...seen]);
@@ -57,7 +63,10 @@ export function createAuditPages({ pool, store }: AdminDeps): express.Router {
       actors: withAsked(facets.actors, filters.actor),
       kinds: withAsked(facets.kinds, filters.kind).map((kind) => ({ value: kind, label: kindLabel(kind) })),
       actions: withAsked(facets.actions, filters.action),
-      entries: page.entries.map((entry) => ({ ...auditEntryView(entry, zone, isAdmin), site: slugOf(entry.siteId) })),
+      entries: page.entries.map((entry) => {
+        const view = auditEntryView(entry, zone, isAdmin);
+        return { ...view, href: pageOf(entry.siteId, view.href), site: slugOf(entry.siteId) };
+      }),
       allSites,
       offerAll,
       olderHref: page.nextBefore === null ? null : `/audit${queryString(filters, { ...extra, before: page.nextBefore })}`,
