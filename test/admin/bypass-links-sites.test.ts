@@ -4,22 +4,13 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { api } from '../helpers/admin.js';
-import type { TestDatabase } from '../helpers/database.js';
-import type { TestGateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
 import { API } from './fixtures.js';
-import { B_HOST, B_MARK, B_SLUG, fingerprint, type SiteACall, type SiteB, useTwoSites } from './sites-fixtures.js';
+import { B_HOST, B_MARK, B_SLUG, fingerprint, type TwoSites, useTwoSites } from './sites-fixtures.js';
 
 const twoSites = useTwoSites();
-let db: TestDatabase;
-let gw: TestGateway;
-let b: SiteB;
-let call: SiteACall;
-let globalAdmin: string;
-
-before(async () => {
-  ({ db, gw, b, call, globalAdmin } = await twoSites);
-});
+let { db, gw, b, call, globalAdmin } = {} as TwoSites;
+before(async () => ({ db, gw, b, call, globalAdmin } = await twoSites));
 
 describe('bypass links of another site', () => {
   it('lists only its own site’s links, and answers 404 for another’s by id, revoking nothing', async () => {

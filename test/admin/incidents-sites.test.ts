@@ -4,21 +4,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { signedIn } from '../helpers/admin.js';
-import type { TestDatabase } from '../helpers/database.js';
-import type { TestGateway } from '../helpers/gateway.js';
 import { ADMIN } from './fixtures.js';
-import { B_MARK, B_SLUG, fingerprint, type SiteACall, type SiteB, useTwoSites } from './sites-fixtures.js';
+import { B_MARK, B_SLUG, fingerprint, type TwoSites, useTwoSites } from './sites-fixtures.js';
 
 const twoSites = useTwoSites();
-let db: TestDatabase;
-let gw: TestGateway;
-let b: SiteB;
-let call: SiteACall;
-let operator: string;
-
-before(async () => {
-  ({ db, gw, b, call, member: operator } = await twoSites);
-});
+let { db, gw, b, call, member: operator } = {} as TwoSites;
+before(async () => ({ db, gw, b, call, member: operator } = await twoSites));
 
 describe('incidents of another site', () => {
   it('lists only its own site’s incidents, open and resolved', async () => {

@@ -7,22 +7,13 @@ import { before, describe, it } from 'node:test';
 import { writeAs } from '../../src/audit/write-as.js';
 import { expandSeries } from '../../src/maintenance/series.js';
 import { api } from '../helpers/admin.js';
-import type { TestDatabase } from '../helpers/database.js';
-import type { TestGateway } from '../helpers/gateway.js';
 import { API } from './fixtures.js';
-import { B_MARK, B_SLUG, fingerprint, type SiteACall, type SiteB, useTwoSites } from './sites-fixtures.js';
+import { B_MARK, B_SLUG, fingerprint, type TwoSites, useTwoSites } from './sites-fixtures.js';
 
 const twoSites = useTwoSites();
-let db: TestDatabase;
-let gw: TestGateway;
-let b: SiteB;
-let call: SiteACall;
-let globalAdmin: string;
+let { db, gw, b, call, globalAdmin } = {} as TwoSites;
+before(async () => ({ db, gw, b, call, globalAdmin } = await twoSites));
 const nightly = { title: 'Nightly', cron: '30 2 * * *', time_zone: 'UTC', duration: '30m' };
-
-before(async () => {
-  ({ db, gw, b, call, globalAdmin } = await twoSites);
-});
 
 async function sitesOfOccurrences(seriesId: string): Promise<string[]> {
   const { rows } = await db.query<{ site_id: string }>('SELECT DISTINCT site_id::text FROM windows WHERE series_id = $1', [seriesId]);

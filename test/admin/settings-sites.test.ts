@@ -5,22 +5,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { api, signedIn } from '../helpers/admin.js';
-import type { TestDatabase } from '../helpers/database.js';
-import type { TestGateway } from '../helpers/gateway.js';
 import { ADMIN, API } from './fixtures.js';
-import { B_MARK, B_SLUG, fingerprint, type SiteACall, type SiteB, useTwoSites } from './sites-fixtures.js';
+import { B_MARK, B_SLUG, fingerprint, type TwoSites, useTwoSites } from './sites-fixtures.js';
 
 const twoSites = useTwoSites({ role: 'admin', env: { SITE_NAME: 'Example Shop', SUPPORT_EMAIL: 'help@shop.example.com' } });
-let db: TestDatabase;
-let gw: TestGateway;
-let b: SiteB;
-let call: SiteACall;
-let globalAdmin: string;
-let admin: string;
-
-before(async () => {
-  ({ db, gw, b, call, globalAdmin, member: admin } = await twoSites);
-});
+let { db, gw, b, call, globalAdmin, member: admin } = {} as TwoSites;
+before(async () => ({ db, gw, b, call, globalAdmin, member: admin } = await twoSites));
 
 describe('settings of two sites', () => {
   it('reads and saves its own site’s settings only', async () => {

@@ -5,21 +5,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { api } from '../helpers/admin.js';
-import type { TestDatabase } from '../helpers/database.js';
-import type { TestGateway } from '../helpers/gateway.js';
 import { API } from './fixtures.js';
-import { B_MARK, B_SLUG, fingerprint, type SiteACall, type SiteB, useTwoSites } from './sites-fixtures.js';
+import { B_MARK, B_SLUG, fingerprint, type TwoSites, useTwoSites } from './sites-fixtures.js';
 
 const twoSites = useTwoSites({ role: 'admin' });
-let db: TestDatabase;
-let gw: TestGateway;
-let b: SiteB;
-let call: SiteACall;
-let globalAdmin: string;
-
-before(async () => {
-  ({ db, gw, b, call, globalAdmin } = await twoSites);
-});
+let { db, gw, b, call, globalAdmin } = {} as TwoSites;
+before(async () => ({ db, gw, b, call, globalAdmin } = await twoSites));
 
 describe('webhooks of another site', () => {
   it('lists only its own site’s webhooks', async () => {

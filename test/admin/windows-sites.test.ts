@@ -5,22 +5,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { api, signedIn } from '../helpers/admin.js';
-import type { TestDatabase } from '../helpers/database.js';
-import type { TestGateway } from '../helpers/gateway.js';
 import { ADMIN, API, hiddenFields } from './fixtures.js';
-import { B_MARK, B_SLUG, fingerprint, type SiteACall, type SiteB, useTwoSites } from './sites-fixtures.js';
+import { B_MARK, B_SLUG, fingerprint, type TwoSites, useTwoSites } from './sites-fixtures.js';
 
 const twoSites = useTwoSites();
-let db: TestDatabase;
-let gw: TestGateway;
-let b: SiteB;
-let call: SiteACall;
-let globalAdmin: string;
-let operator: string;
-
-before(async () => {
-  ({ db, gw, b, call, globalAdmin, member: operator } = await twoSites);
-});
+let { db, gw, b, call, globalAdmin, member: operator } = {} as TwoSites;
+before(async () => ({ db, gw, b, call, globalAdmin, member: operator } = await twoSites));
 
 describe('windows of another site', () => {
   it('lists only its own site’s windows, current and past', async () => {
