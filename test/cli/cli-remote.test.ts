@@ -3,27 +3,19 @@
 // Judged by exit codes, output, what a customer of the gateway gets and the rows written.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { makeToken } from '../helpers/admin.js';
+import { type CliResult, runCli as runCliAnywhere } from '../helpers/cli.js';
 import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
 import { startGateway, waitFor, type TestGateway } from '../helpers/gateway.js';
 import { request } from '../helpers/http.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 import { auditRows, clearWindows, customerGets } from '../admin/windows-fixtures.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 // Were the CLI to fall back to a database, this one refuses at once, and the tests would see it.
 const NO_DATABASE = 'postgres://nobody@127.0.0.1:1/none';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let db: TestDatabase;
 let upstream: Upstream;
@@ -31,17 +23,13 @@ let gw: TestGateway;
 let operator: string;
 let viewer: string;
 
-function runCli(args: string[], env: Record<string, string | undefined>): Promise<Result> {
-  return new Promise((resolve) => {
-    const clean = Object.fromEntries(Object.entries({ PATH: process.env.PATH, DATABASE_URL: NO_DATABASE, ...env }).filter(([, value]) => value !== undefined));
-    execFile(process.execPath, [CLI, ...args], { env: clean as NodeJS.ProcessEnv, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
+/** The CLI with a database that refuses at once, so that only the gateway's API can answer. */
+function runCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  return runCliAnywhere(args, { DATABASE_URL: NO_DATABASE, ...env });
 }
 
 /** As a pipeline runs it: the gateway and the token in the environment. */
-function remote(token: string, ...args: string[]): Promise<Result> {
+function remote(token: string, ...args: string[]): Promise<CliResult> {
   return runCli(args, { INTERMISSION_URL: gw.url, INTERMISSION_TOKEN: token });
 }
 
@@ -58,7 +46,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function assertNoSecret(result: Result, token: string): void {
+function assertNoSecret(result: CliResult, token: string): void {
   assert.ok(!result.stdout.includes(token) && !result.stderr.includes(token), 'the token is never printed');
 }
 

@@ -2,43 +2,25 @@
 // its exit code, what it prints and the rows it leaves behind.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { verifyBypassToken } from '../../src/decide/bypass-token.js';
 import { createLogger } from '../../src/log.js';
+import { assertOneLineError, type CliResult, runCli } from '../helpers/cli.js';
 import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
 import type { WindowRow as StoredWindow } from '../../src/maintenance/windows.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let db: TestDatabase;
 
 /** Runs the CLI with only the environment given: no UPSTREAM_URL, no PUBLIC_URL, no PORT. */
-function runCli(args: string[], env: Record<string, string | undefined>): Promise<Result> {
-  return new Promise((resolve) => {
-    const clean = Object.fromEntries(Object.entries({ PATH: process.env.PATH, ...env }).filter(([, value]) => value !== undefined));
-    execFile(process.execPath, [CLI, ...args], { env: clean as NodeJS.ProcessEnv, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function run(...args: string[]): Promise<Result> {
+function run(...args: string[]): Promise<CliResult> {
   return runCli(args, { DATABASE_URL: db.url });
 }
 
@@ -60,13 +42,6 @@ async function insertWindow(title: string, startsIn: string, endsIn: string | nu
     [title],
   );
   return rows[0]!.id;
-}
-
-function assertOneLineError(result: Result, pattern: RegExp): void {
-  assert.equal(result.code, 2, result.stderr);
-  assert.equal(result.stdout, '');
-  assert.match(result.stderr, /^intermission: [^\n]+\n$/);
-  assert.match(result.stderr, pattern);
 }
 
 before(async () => {

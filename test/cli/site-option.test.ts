@@ -3,34 +3,17 @@
 // the command says to name one. Remote, --site goes to the site's API below /sites/<slug>.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { makeToken } from '../helpers/admin.js';
+import { type CliResult, runCli } from '../helpers/cli.js';
 import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 import { addSite } from '../../src/sites/sites.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 let db: TestDatabase;
 
-function runCli(args: string[], env: Record<string, string>): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function run(...args: string[]): Promise<Result> {
+function run(...args: string[]): Promise<CliResult> {
   return runCli(args, { DATABASE_URL: db.url });
 }
 

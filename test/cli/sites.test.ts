@@ -3,28 +3,15 @@
 // writes nothing.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { assertOneLineError, type CliResult, runCli } from '../helpers/cli.js';
 import { createTestDatabase, stopTestServer, type TestDatabase } from '../helpers/database.js';
-
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let db: TestDatabase;
 
-function run(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, DATABASE_URL: db.url }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
+function run(...args: string[]): Promise<CliResult> {
+  return runCli(args, { DATABASE_URL: db.url });
 }
 
 async function sites(): Promise<{ slug: string; upstream_url: string | null; is_default: boolean; hosts: string[] }[]> {
@@ -34,13 +21,6 @@ async function sites(): Promise<{ slug: string; upstream_url: string | null; is_
      FROM sites s ORDER BY s.slug`,
   );
   return rows;
-}
-
-function assertRefused(result: Result, pattern: RegExp): void {
-  assert.equal(result.code, 2, result.stderr);
-  assert.equal(result.stdout, '');
-  assert.match(result.stderr, /^intermission: [^\n]+\n$/);
-  assert.match(result.stderr, pattern);
 }
 
 before(async () => {
@@ -66,19 +46,19 @@ describe('intermission sites add', () => {
   it('refuses a host another site has, naming the host and its site, and adds nothing', async () => {
     const before = await sites();
     const result = await run('sites', 'add', 'blog', '--host', 'blog.example.com', '--host', 'shop.example.com', '--upstream', 'http://10.0.0.6');
-    assertRefused(result, /shop\.example\.com \(site shop\) already belongs to another site/);
+    assertOneLineError(result, /shop\.example\.com \(site shop\) already belongs to another site/);
     assert.deepEqual(await sites(), before);
   });
 
   it('refuses a bad slug, a bad host, a bad URL and a site with no host, naming each, and adds nothing', async () => {
     const before = await sites();
-    assertRefused(await run('sites', 'add', 'Blog_1', '--host', 'blog.example.com'), /slug "Blog_1" is not a site slug/);
-    assertRefused(await run('sites', 'add', 'history', '--host', 'blog.example.com'), /slug "history" is a path of the status page/);
-    assertRefused(await run('sites', 'add', 'blog', '--host', 'https://blog.example.com/'), /--host "https:\/\/blog\.example\.com\/" is not a host name/);
-    assertRefused(await run('sites', 'add', 'blog', '--host', 'blog.example.com', '--upstream', 'ftp://blog'), /--upstream/);
-    assertRefused(await run('sites', 'add', 'blog', '--host', 'blog.example.com', '--upstream', 'not a url'), /--upstream/);
-    assertRefused(await run('sites', 'add', 'blog'), /at least one --host/);
-    assertRefused(await run('sites', 'add', 'shop', '--host', 'other.example.com'), /a site named shop exists already/);
+    assertOneLineError(await run('sites', 'add', 'Blog_1', '--host', 'blog.example.com'), /slug "Blog_1" is not a site slug/);
+    assertOneLineError(await run('sites', 'add', 'history', '--host', 'blog.example.com'), /slug "history" is a path of the status page/);
+    assertOneLineError(await run('sites', 'add', 'blog', '--host', 'https://blog.example.com/'), /--host "https:\/\/blog\.example\.com\/" is not a host name/);
+    assertOneLineError(await run('sites', 'add', 'blog', '--host', 'blog.example.com', '--upstream', 'ftp://blog'), /--upstream/);
+    assertOneLineError(await run('sites', 'add', 'blog', '--host', 'blog.example.com', '--upstream', 'not a url'), /--upstream/);
+    assertOneLineError(await run('sites', 'add', 'blog'), /at least one --host/);
+    assertOneLineError(await run('sites', 'add', 'shop', '--host', 'other.example.com'), /a site named shop exists already/);
     assert.deepEqual(await sites(), before);
   });
 });
@@ -117,7 +97,7 @@ describe('intermission sites set', () => {
   });
 
   it('refuses a change that names nothing, or a site that does not exist', async () => {
-    assertRefused(await run('sites', 'set', 'shop'), /nothing to change/);
+    assertOneLineError(await run('sites', 'set', 'shop'), /nothing to change/);
     const missing = await run('sites', 'set', 'nope', '--default');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /there is no site nope/);
@@ -137,8 +117,8 @@ describe('intermission sites remove', () => {
   });
 
   it('refuses to remove the last site, and a bad slug', async () => {
-    assertRefused(await run('sites', 'remove', 'shop'), /site shop is the only one: a gateway needs at least one site/);
-    assertRefused(await run('sites', 'remove', 'NOPE!'), /slug "NOPE!" is not a site slug/);
+    assertOneLineError(await run('sites', 'remove', 'shop'), /site shop is the only one: a gateway needs at least one site/);
+    assertOneLineError(await run('sites', 'remove', 'NOPE!'), /slug "NOPE!" is not a site slug/);
     assert.deepEqual((await sites()).map((site) => site.slug), ['shop']);
   });
 });
