@@ -66,8 +66,14 @@ describe('one site', () => {
     }
     assert.doesNotMatch((await siteAdmin.get(`${ADMIN}/settings`)).body, /\/sites\b/);
     assert.match((await boss.get(`${ADMIN}/settings`)).body, new RegExp(`<a href="${ADMIN}/sites">Add a site</a>`));
-    const windows = await call('GET', '/windows', undefined, await makeToken(gw.pool, 'operator', 'pipeline'));
-    assert.doesNotMatch(JSON.stringify(windows.body), /site/);
+    // A pipeline's answers name no site either.
+    const pipeline = await makeToken(gw.pool, 'operator', 'pipeline');
+    const made = await call('POST', '/windows', { title: 'One-site window', duration: '1h', starts_at: new Date(Date.now() + 86_400_000).toISOString() }, pipeline);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const windows = await call('GET', '/windows', undefined, pipeline);
+    assert.match(JSON.stringify(windows.body), /One-site window/);
+    assert.doesNotMatch(JSON.stringify(windows.body), /"site/);
+    assert.equal((await call('DELETE', `/windows/${made.body.window.id}`, {}, pipeline)).status, 200);
   });
 });
 
@@ -171,9 +177,9 @@ describe('the sites pages', () => {
   });
 
   it('shows the sites pages to global admins only', async () => {
-    const operator = await signedIn(gw.pool, gw.url, ADMIN, 'admin', 'site-admin@example.com', { globalAdmin: false });
-    assert.equal((await operator.raw('GET', `${ADMIN}/sites`)).status, 403);
-    assert.equal((await operator.raw('GET', `${ADMIN}/sites/shop/edit`)).status, 403);
-    assert.doesNotMatch((await operator.get(ADMIN)).body, new RegExp(`href="${ADMIN}/sites"`));
+    const siteAdmin = await signedIn(gw.pool, gw.url, ADMIN, 'admin', 'site-admin@example.com', { globalAdmin: false });
+    assert.equal((await siteAdmin.raw('GET', `${ADMIN}/sites`)).status, 403);
+    assert.equal((await siteAdmin.raw('GET', `${ADMIN}/sites/default/edit`)).status, 403);
+    assert.doesNotMatch((await siteAdmin.get(ADMIN)).body, new RegExp(`href="${ADMIN}/sites"`));
   });
 });
